@@ -1,0 +1,54 @@
+package storage
+
+import (
+	"errors"
+	"fmt"
+)
+
+var (
+	// ErrNotFound is returned when the tenant has no resource with the given
+	// ID, or when a tenant itself does not exist.
+	ErrNotFound = errors.New("storage: not found")
+
+	// ErrConflict is returned by Create and Update when a value that must be
+	// unique in the tenant (such as userName) is already taken, and by
+	// CreateTenant when the tenant name is taken.
+	ErrConflict = errors.New("storage: conflict")
+
+	// ErrVersionMismatch is returned by Update and Delete when the caller's
+	// expected version (from If-Match) is not the stored version.
+	ErrVersionMismatch = errors.New("storage: version mismatch")
+
+	// ErrInvalidCursor is returned by List when a keyset cursor cannot be
+	// decoded or does not belong to the query's sort order.
+	ErrInvalidCursor = errors.New("storage: invalid cursor")
+
+	// ErrUnavailable is returned when the database cannot be reached. It is
+	// transient: the same call may succeed later.
+	ErrUnavailable = errors.New("storage: database unavailable")
+)
+
+// A FilterError is returned by List when a filter or sort attribute cannot
+// be translated: an unknown attribute, an operator the attribute's type does
+// not support, a value of the wrong type, or a filter over the size limit.
+// Detail is safe to show to the client.
+type FilterError struct{ Detail string }
+
+func (e *FilterError) Error() string { return "storage: invalid filter: " + e.Detail }
+
+// NewFilterError returns a FilterError with a formatted detail.
+func NewFilterError(format string, args ...any) error {
+	return &FilterError{Detail: fmt.Sprintf(format, args...)}
+}
+
+// A ValueError is returned by Create and Update when a resource holds a value
+// storage cannot keep, such as a userName longer than the limit or a member
+// that does not exist. Detail is safe to show to the client.
+type ValueError struct {
+	Attribute string
+	Detail    string
+}
+
+func (e *ValueError) Error() string {
+	return "storage: invalid value for " + e.Attribute + ": " + e.Detail
+}

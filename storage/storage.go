@@ -1,0 +1,163 @@
+package storage
+
+import (
+	"context"
+	"time"
+
+	"github.com/scim2/filter-parser/v2"
+
+	"github.com/scimd/scimd/schemas"
+)
+
+// Store persists tenants and their SCIM resources. Every resource method is
+// scoped to one tenant: implementations never read, count or change rows of
+// another tenant. Every write runs in one transaction.
+//
+// The rt argument tells which resource type (User or Group) a call is about
+// and carries the tenant's schema, which decides how values are indexed and
+// compared.
+type Store interface {
+	// CreateTenant creates a tenant. It returns ErrConflict if the name is
+	// taken.
+	CreateTenant(ctx context.Context, name string) (Tenant, error)
+	// Tenant returns the tenant with the given name, or ErrNotFound.
+	Tenant(ctx context.Context, name string) (Tenant, error)
+	// Tenants returns every tenant, ordered by name.
+	Tenants(ctx context.Context) ([]Tenant, error)
+	// DeleteTenant removes a tenant and everything it owns.
+	DeleteTenant(ctx context.Context, tenant TenantID) error
+
+	// Create stores a new resource and returns it with its ID and meta set.
+	// It returns ErrConflict when a unique attribute is taken.
+	Create(ctx context.Context, tenant TenantID, rt *schemas.ResourceType, r Resource) (Resource, error)
+	// Get returns one resource, or ErrNotFound.
+	Get(ctx context.Context, tenant TenantID, rt *schemas.ResourceType, id string, opts GetOptions) (Resource, error)
+	// List returns the resources that match a query, in the query's order.
+	List(ctx context.Context, tenant TenantID, rt *schemas.ResourceType, q Query) (Page, error)
+	// Update reads a resource, calls fn with it, and writes what fn returns,
+	// all in one transaction. fn may be called more than once and must not
+	// have side effects. An Edit that changes nothing writes nothing and
+	// keeps the version.
+	Update(ctx context.Context, tenant TenantID, rt *schemas.ResourceType, id string, opts UpdateOptions, fn func(cur Resource) (Edit, error)) (Resource, error)
+	// Delete removes a resource and its memberships. A non-zero ifVersion
+	// must equal the stored version, or ErrVersionMismatch is returned.
+	Delete(ctx context.Context, tenant TenantID, rt *schemas.ResourceType, id string, ifVersion int64) error
+
+	// Ping reports whether the database answers.
+	Ping(ctx context.Context) error
+	// Close releases the database connections.
+	Close() error
+}
+
+// A TenantID identifies a tenant. It is opaque and never changes.
+type TenantID string
+
+// A Tenant is an isolated set of users, groups, schemas and credentials.
+type Tenant struct {
+	ID      TenantID
+	Name    string // unique; appears in URLs
+	Created time.Time
+}
+
+// A Resource is a stored SCIM resource.
+type Resource struct {
+	// ID is assigned by Create.
+	ID string
+	// Attributes is the resource's document with canonical attribute names:
+	// everything but id, meta, the members of a group and the groups of a
+	// user. Extension attributes sit under their schema URN. externalId is
+	// kept here too.
+	Attributes map[string]any
+	// Members are a group's members. It is nil unless the caller asked for
+	// them (GetOptions.Members) or is writing a new group.
+	Members []Member
+	// Groups are the groups a user is a direct member of, filled when the
+	// caller asks for them (GetOptions.Groups).
+	Groups []GroupRef
+	Meta   Meta
+}
+
+// Meta is the server-maintained metadata of a resource.
+type Meta struct {
+	Created      time.Time
+	LastModified time.Time
+	// Version starts at 1 and grows with every change.
+	Version int64
+}
+
+// A Member is one member of a group: a user or a group of the same tenant.
+type Member struct {
+	Value string // the member's ID
+	Type  string // schemas.UserType or schemas.GroupType
+}
+
+// A GroupRef names a group a user belongs to.
+type GroupRef struct {
+	Value   string
+	Display string
+}
+
+// GetOptions say which related data Get and List load.
+type GetOptions struct {
+	Members bool // load Resource.Members of groups
+	Groups  bool // load Resource.Groups of users
+}
+
+// UpdateOptions control Update.
+type UpdateOptions struct {
+	// IfVersion, when non-zero, must equal the stored version.
+	IfVersion int64
+	// Members loads the group's full member list into the Resource that fn
+	// receives. Leave it off for incremental member changes.
+	Members bool
+}
+
+// An Edit is what an update function returns: the new document and the
+// membership changes. Member changes never read the member list, so adding
+// one member to a group of any size costs the same.
+type Edit struct {
+	// Attributes is the new document; nil keeps the current one.
+	Attributes map[string]any
+	// ReplaceMembers, when true, makes Members the group's member list.
+	ReplaceMembers bool
+	Members        []Member
+	// AddMembers and RemoveMembers change single members (ignored when
+	// ReplaceMembers is set). Adding a present member or removing an absent
+	// one is not an error.
+	AddMembers    []Member
+	RemoveMembers []string
+	// Touch bumps the version even when nothing else changes.
+	Touch bool
+}
+
+// A Query selects, orders and pages resources.
+type Query struct {
+	// Filter is a parsed SCIM filter; nil matches every resource.
+	Filter filter.Expression
+	// SortBy names the attribute to order by; nil orders by id. Resources
+	// without a value sort last in ascending order.
+	SortBy     *filter.AttributePath
+	Descending bool
+
+	// Count is the page size. With Count 0 List returns only Total.
+	Count int
+	// StartIndex is the 1-based index of the first result (index mode).
+	StartIndex int
+	// Keyset selects cursor pagination: Cursor empty for the first page, or
+	// the NextCursor of the previous page.
+	Keyset bool
+	Cursor string
+	// Total asks for Page.Total in keyset mode; index mode always counts.
+	Total bool
+
+	GetOptions
+}
+
+// A Page is one page of List results.
+type Page struct {
+	// Total is the number of matching resources, or -1 if not counted.
+	Total     int
+	Resources []Resource
+	// NextCursor continues a keyset walk; it is empty on the last page.
+	NextCursor string
+}
