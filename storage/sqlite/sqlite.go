@@ -1,17 +1,97 @@
 // Package sqlite is scimd's embedded storage backend: SQLite through the
-// pure-Go modernc.org/sqlite driver, in WAL mode with one writer connection.
+// pure-Go modernc.org/sqlite driver, in WAL mode, with a pool of readers and
+// one writer connection.
 package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"embed"
 	"errors"
+	"fmt"
+	"io/fs"
 	"log/slog"
+	"net/url"
+	"runtime"
+
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/scimd/scimd/storage"
+	"github.com/scimd/scimd/storage/internal/sqlstore"
 )
 
-// Open opens (creating if needed) the SQLite database at path, applies the
-// embedded migrations and returns a Store.
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// pragmas are set on every connection. busy_timeout comes first so that
+// switching to WAL waits for other connections instead of failing.
+var pragmas = []string{
+	"busy_timeout(10000)",
+	"journal_mode(WAL)",
+	"synchronous(NORMAL)",
+	"foreign_keys(ON)",
+	"temp_store(MEMORY)",
+	"cache_size(-32000)",
+	"journal_size_limit(200000000)",
+}
+
+// Open opens (creating it if needed) the SQLite database file at path,
+// applies the embedded migrations and returns a Store.
 func Open(ctx context.Context, path string, logger *slog.Logger) (storage.Store, error) {
-	return nil, errors.New("not implemented yet")
+	q := url.Values{}
+	for _, p := range pragmas {
+		q.Add("_pragma", p)
+	}
+	dsn := "file:" + path + "?" + q.Encode()
+	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	write.SetMaxOpenConns(1) // one writer: writes queue in Go, never on SQLITE_BUSY
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	if err := sqlstore.Migrate(ctx, write, goose.DialectSQLite3, sub); err != nil {
+		_ = write.Close()
+		return nil, err
+	}
+	read, err := sql.Open("sqlite", dsn+"&mode=ro")
+	if err != nil {
+		_ = write.Close()
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0)*2)
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	read.SetConnMaxLifetime(0)
+	return sqlstore.New(sqlstore.Config{Read: read, Write: write, Dialect: dialect, Logger: logger}), nil
+}
+
+var dialect = sqlstore.Dialect{
+	Name:         "sqlite",
+	InsertIgnore: "OR IGNORE",
+	Match:        sqlstore.MatchGlob,
+	IsUniqueViolation: func(err error) bool {
+		return code(err) == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code(err) == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	},
+	IsRetryable: func(err error) bool {
+		return code(err)&0xff == sqlite3.SQLITE_BUSY || code(err)&0xff == sqlite3.SQLITE_LOCKED
+	},
+	IsUnavailable: func(err error) bool {
+		c := code(err) & 0xff
+		return c == sqlite3.SQLITE_CANTOPEN || c == sqlite3.SQLITE_IOERR || c == sqlite3.SQLITE_FULL
+	},
+}
+
+func code(err error) int {
+	var e *sqlite.Error
+	if errors.As(err, &e) {
+		return e.Code()
+	}
+	return 0
 }

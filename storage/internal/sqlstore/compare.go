@@ -1,0 +1,118 @@
+package sqlstore
+
+import (
+	sq "github.com/Masterminds/squirrel"
+	"github.com/scim2/filter-parser/v2"
+
+	"github.com/scimd/scimd/storage"
+)
+
+// maxRune is the greatest code point; prefix+maxRune bounds every string
+// that starts with prefix (in byte order, which is how scimd compares).
+const maxRune = "\U0010FFFF"
+
+// valueCompare builds "value op v" for one comparison. The value is the
+// v_str or v_num column of the attr_values row aliased alias, or loc.col when
+// alias is empty. ne is returned as eq with negate set, so the caller can
+// negate the whole lookup ("no element equals"). pr is the caller's job.
+func valueCompare(d Dialect, loc location, alias string, op filter.CompareOperator, v any) (cond sq.Sqlizer, negate bool, err error) {
+	if op == filter.NE {
+		cond, _, err = valueCompare(d, loc, alias, filter.EQ, v)
+		return cond, true, err
+	}
+	if v == nil {
+		return nil, false, storage.NewFilterError("%q cannot be compared with null; use \"%s pr\" or \"not (%s pr)\"", loc.path, loc.path, loc.path)
+	}
+	col := loc.col
+	numeric := loc.typ == "boolean" || loc.typ == "integer" || loc.typ == "decimal"
+	if alias != "" {
+		col = alias + ".v_str"
+		if numeric {
+			col = alias + ".v_num"
+		}
+	}
+	var arg any
+	switch loc.typ {
+	case "boolean":
+		b, ok := v.(bool)
+		if !ok {
+			return nil, false, storage.NewFilterError("%q is a boolean: compare it with true or false", loc.path)
+		}
+		if op != filter.EQ {
+			return nil, false, storage.NewFilterError("%q is a boolean: only eq, ne and pr apply", loc.path)
+		}
+		arg = 0
+		if b {
+			arg = 1
+		}
+	case "integer", "decimal":
+		f, ok := number(v)
+		if !ok {
+			return nil, false, storage.NewFilterError("%q is a number: compare it with a number", loc.path)
+		}
+		if isMatch(op) {
+			return nil, false, storage.NewFilterError("%q is a number: co, sw and ew do not apply", loc.path)
+		}
+		arg = f
+	case "dateTime":
+		s, ok := v.(string)
+		var t string
+		if ok {
+			t, ok = canonicalTime(unescape(s))
+		}
+		if !ok {
+			return nil, false, storage.NewFilterError("%q is a dateTime: compare it with a quoted RFC 3339 time such as \"2026-01-02T15:04:05Z\"", loc.path)
+		}
+		if isMatch(op) {
+			return nil, false, storage.NewFilterError("%q is a dateTime: co, sw and ew do not apply", loc.path)
+		}
+		arg = t
+	default:
+		s, ok := v.(string)
+		if !ok {
+			return nil, false, storage.NewFilterError("%q is a string: compare it with a quoted value", loc.path)
+		}
+		s = unescape(s)
+		if loc.fold {
+			s = fold(s)
+		}
+		switch op {
+		case filter.CO, filter.EW:
+			return d.Match(col, op, s), false, nil
+		case filter.SW:
+			// The range lets an index serve the prefix on every engine;
+			// the match keeps the result exact.
+			return sq.And{sq.Expr(col+" >= ?", s), sq.Expr(col+" < ?", s+maxRune), d.Match(col, op, s)}, false, nil
+		}
+		arg = s
+	}
+	sym, ok := map[filter.CompareOperator]string{filter.EQ: "=", filter.GT: ">", filter.GE: ">=", filter.LT: "<", filter.LE: "<="}[op]
+	if !ok {
+		return nil, false, storage.NewFilterError("unsupported operator %q", string(op))
+	}
+	return sq.Expr(col+" "+sym+" ?", arg), false, nil
+}
+
+func isMatch(op filter.CompareOperator) bool {
+	return op == filter.CO || op == filter.SW || op == filter.EW
+}
+
+// columnCompare compares a column of the resource table, where an absent
+// value is NULL.
+func columnCompare(d Dialect, loc location, col string, op filter.CompareOperator, v any) (sq.Sqlizer, error) {
+	if op == filter.PR {
+		if loc.notNull {
+			return sq.Expr("1 = 1"), nil
+		}
+		return sq.Expr(col + " IS NOT NULL"), nil
+	}
+	loc.col = col
+	cond, negate, err := valueCompare(d, loc, "", op, v)
+	if err != nil {
+		return nil, err
+	}
+	if negate {
+		return not(cond), nil
+	}
+	return cond, nil
+}

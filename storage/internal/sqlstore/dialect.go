@@ -1,0 +1,58 @@
+package sqlstore
+
+import (
+	"strings"
+
+	sq "github.com/Masterminds/squirrel"
+	"github.com/scim2/filter-parser/v2"
+)
+
+// A Dialect holds what differs between SQL engines.
+type Dialect struct {
+	// Name is the engine's name in logs ("mysql", "sqlite").
+	Name string
+	// InsertIgnore is the INSERT option that skips rows whose key exists
+	// ("IGNORE" or "OR IGNORE").
+	InsertIgnore string
+	// LockSuffix locks the rows a SELECT reads inside a write transaction
+	// ("FOR UPDATE"); empty where the engine serializes writers anyway.
+	LockSuffix string
+	// Match builds a case-sensitive co, sw or ew condition on col. Callers
+	// fold the value first for case-insensitive attributes.
+	Match func(col string, op filter.CompareOperator, value string) sq.Sqlizer
+	// IsUniqueViolation reports whether err is a duplicate-key error.
+	IsUniqueViolation func(err error) bool
+	// IsRetryable reports whether a transaction failed on a deadlock or lock
+	// timeout and may be run again.
+	IsRetryable func(err error) bool
+	// IsUnavailable reports whether err means the database cannot be
+	// reached.
+	IsUnavailable func(err error) bool
+}
+
+// MatchLike is the Match of engines whose LIKE is case-sensitive on the
+// columns scimd compares (MySQL and MariaDB on binary strings). The pattern
+// is escaped with '!' so %, _ and ! in values match literally.
+func MatchLike(col string, op filter.CompareOperator, value string) sq.Sqlizer {
+	esc := strings.NewReplacer("!", "!!", "%", "!%", "_", "!_").Replace(value)
+	return sq.Expr(col+" LIKE ? ESCAPE '!'", pattern(op, esc, "%"))
+}
+
+// MatchGlob is the Match of SQLite, whose LIKE ignores ASCII case: GLOB is
+// case-sensitive. The metacharacters *, ? and [ in values are bracketed so
+// they match literally.
+func MatchGlob(col string, op filter.CompareOperator, value string) sq.Sqlizer {
+	esc := strings.NewReplacer("[", "[[]", "*", "[*]", "?", "[?]").Replace(value)
+	return sq.Expr(col+" GLOB ?", pattern(op, esc, "*"))
+}
+
+func pattern(op filter.CompareOperator, escaped, wildcard string) string {
+	switch op {
+	case filter.SW:
+		return escaped + wildcard
+	case filter.EW:
+		return wildcard + escaped
+	default:
+		return wildcard + escaped + wildcard
+	}
+}

@@ -1,0 +1,472 @@
+package sqlstore
+
+import (
+	"encoding/json"
+	"strings"
+
+	sq "github.com/Masterminds/squirrel"
+	"github.com/scim2/filter-parser/v2"
+
+	"github.com/scimd/scimd/schemas"
+	"github.com/scimd/scimd/storage"
+)
+
+// MaxFilterNodes caps the number of comparisons and logical operators in one
+// filter, so a client cannot make the database evaluate an arbitrarily large
+// condition.
+const MaxFilterNodes = 100
+
+// A translator turns a SCIM filter into one SQL condition on the resource
+// table aliased r. Every attribute goes through the resource type's schema
+// (an allow-list): a column of r, the members table, or attr_values.
+type translator struct {
+	d      Dialect
+	rt     *schemas.ResourceType
+	t      table
+	tenant storage.TenantID
+}
+
+// kinds of attribute location.
+const (
+	locColumn  = iota + 1 // a column of r
+	locValues             // rows of attr_values
+	locMembers            // the members table
+	locConst              // meta.resourceType: known without reading
+)
+
+// A location says where an attribute's values are and how they compare.
+type location struct {
+	kind    int
+	col     string // column (locColumn, locMembers)
+	key     string // attr_values.attr (locValues)
+	typ     string // SCIM type of the values
+	fold    bool   // values are stored case-folded
+	notNull bool   // the column is never NULL
+	complex bool   // a complex attribute (value filters, anchors)
+	multi   bool   // multi-valued
+	attr    schemas.Attribute
+	path    string // the attribute as the client wrote it, for errors
+}
+
+func (tr *translator) translate(e filter.Expression) (sq.Sqlizer, error) {
+	if n := countNodes(e); n > MaxFilterNodes {
+		return nil, storage.NewFilterError("the filter has %d terms; at most %d are allowed", n, MaxFilterNodes)
+	}
+	return tr.expr(e)
+}
+
+func countNodes(e filter.Expression) int {
+	switch e := e.(type) {
+	case *filter.LogicalExpression:
+		return 1 + countNodes(e.Left) + countNodes(e.Right)
+	case *filter.NotExpression:
+		return 1 + countNodes(e.Expression)
+	case *filter.ValuePath:
+		return 1 + countNodes(e.ValueFilter)
+	}
+	return 1
+}
+
+func (tr *translator) expr(e filter.Expression) (sq.Sqlizer, error) {
+	switch e := e.(type) {
+	case *filter.LogicalExpression:
+		l, err := tr.expr(e.Left)
+		if err != nil {
+			return nil, err
+		}
+		r, err := tr.expr(e.Right)
+		if err != nil {
+			return nil, err
+		}
+		if e.Operator == filter.OR {
+			return sq.Or{l, r}, nil
+		}
+		return sq.And{l, r}, nil
+	case *filter.NotExpression:
+		in, err := tr.expr(e.Expression)
+		if err != nil {
+			return nil, err
+		}
+		return not(in), nil
+	case *filter.AttributeExpression:
+		return tr.attrExpr(e)
+	case *filter.ValuePath:
+		return tr.valuePath(e)
+	}
+	return nil, storage.NewFilterError("unsupported filter expression")
+}
+
+// not negates a condition so that rows for which it is unknown (NULL) match:
+// in SCIM, "not (title eq x)" matches users without a title.
+func not(c sq.Sqlizer) sq.Sqlizer { return sq.Expr("NOT COALESCE((?), 0)", c) }
+
+// locate resolves an attribute path to its location.
+func (tr *translator) locate(p filter.AttributePath) (location, error) {
+	a, err := tr.rt.Resolve(p)
+	if err != nil {
+		return location{}, storage.NewFilterError("%q is not an attribute of %s", p.String(), tr.rt.Name)
+	}
+	loc := location{attr: a, path: p.String(), typ: a.Type(), fold: !a.Def.CaseExact(),
+		complex: a.Def.HasSubAttributes(), multi: a.MultiValued()}
+	if !loc.complex && a.Def.AttributeType() != "complex" && !indexable(a.Def) {
+		return location{}, storage.NewFilterError("%q cannot be used in a filter", p.String())
+	}
+	if a.Extension {
+		loc.kind, loc.key = locValues, a.Key()
+		return loc, nil
+	}
+	switch strings.ToLower(a.Name()) {
+	case "id":
+		loc.kind, loc.col, loc.notNull, loc.fold = locColumn, "r.id", true, false
+	case "externalid":
+		loc.kind, loc.col = locColumn, "r.external_id"
+	case "meta.created":
+		loc.kind, loc.col, loc.notNull = locColumn, "r.created", true
+	case "meta.lastmodified":
+		loc.kind, loc.col, loc.notNull = locColumn, "r.last_modified", true
+	case "meta.resourcetype":
+		loc.kind = locConst
+	case strings.ToLower(tr.t.nameAttr):
+		loc.kind, loc.col, loc.notNull = locColumn, "r."+tr.t.nameCol, true
+	default:
+		return tr.locateSpecial(loc)
+	}
+	return loc, nil
+}
+
+func (tr *translator) locateSpecial(loc location) (location, error) {
+	name := strings.ToLower(loc.attr.Name())
+	if strings.HasPrefix(name, "meta") || name == "schemas" {
+		return location{}, storage.NewFilterError("%q cannot be used in a filter", loc.path)
+	}
+	member := "members"
+	if tr.t.rtype == rtypeUser {
+		if name == "active" {
+			loc.kind, loc.col = locColumn, "r.active"
+			return loc, nil
+		}
+		member = "groups"
+	}
+	switch name {
+	case member, member + ".value":
+		loc.kind, loc.col, loc.typ, loc.fold = locMembers, "m.member_id", "string", false
+		if member == "groups" {
+			loc.col = "m.group_id"
+		}
+		return loc, nil
+	case member + ".type":
+		if member == "members" {
+			loc.kind, loc.col, loc.typ = locMembers, "m.member_type", "membertype"
+			return loc, nil
+		}
+	}
+	if strings.HasPrefix(name, member) {
+		return location{}, storage.NewFilterError("%q cannot be used in a filter; use %s.value", loc.path, member)
+	}
+	loc.kind, loc.key = locValues, loc.attr.Key()
+	return loc, nil
+}
+
+func (tr *translator) attrExpr(e *filter.AttributeExpression) (sq.Sqlizer, error) {
+	loc, err := tr.locate(e.AttributePath)
+	if err != nil {
+		return nil, err
+	}
+	if loc.complex && loc.kind == locValues {
+		// "emails co x" means "emails.value co x" (RFC 7644 §3.4.2.2);
+		// "name pr" asks whether any sub-attribute is present.
+		if e.Operator == filter.PR {
+			return tr.valuesIn(loc.key, nil), nil
+		}
+		if !loc.multi {
+			return nil, storage.NewFilterError("%q is complex: name one of its sub-attributes", loc.path)
+		}
+		if loc, err = tr.sub(loc, "value"); err != nil {
+			return nil, err
+		}
+	}
+	switch loc.kind {
+	case locConst:
+		return tr.constant(loc, e)
+	case locColumn:
+		return columnCompare(tr.d, loc, loc.col, e.Operator, e.CompareValue)
+	case locMembers:
+		return tr.membersIn(loc, e.Operator, e.CompareValue, nil)
+	}
+	if e.Operator == filter.PR {
+		return tr.valuesIn(loc.key, nil), nil
+	}
+	cond, negate, err := valueCompare(tr.d, loc, "v", e.Operator, e.CompareValue)
+	if err != nil {
+		return nil, err
+	}
+	in := tr.valuesIn(loc.key, cond)
+	if negate {
+		return not(in), nil
+	}
+	return in, nil
+}
+
+// sub resolves a sub-attribute of a complex location.
+func (tr *translator) sub(loc location, name string) (location, error) {
+	a, err := loc.attr.Sub(name)
+	if err != nil {
+		return location{}, storage.NewFilterError("%q has no sub-attribute %q", loc.path, name)
+	}
+	if !indexable(a.Def) {
+		return location{}, storage.NewFilterError("%q cannot be used in a filter", loc.path+"."+name)
+	}
+	return location{kind: locValues, key: a.Key(), typ: a.Type(), fold: !a.Def.CaseExact(),
+		multi: a.MultiValued(), attr: a, path: loc.path + "." + a.Def.Name()}, nil
+}
+
+// valuesIn is "r.id IN (the resources with a row for key matching cond)".
+func (tr *translator) valuesIn(key string, cond sq.Sqlizer) sq.Sqlizer {
+	sub := sq.Select("v.resource_id").From(valuesTable+" v").
+		Where(sq.Eq{"v.tenant_id": string(tr.tenant), "v.rtype": tr.t.rtype, "v.attr": key})
+	if cond != nil {
+		sub = sub.Where(cond)
+	}
+	return sq.Expr("r.id IN (?)", sub)
+}
+
+// membersIn compares the members table: members.value and members.type of
+// groups, groups.value of users.
+func (tr *translator) membersIn(loc location, op filter.CompareOperator, v any, bracket sq.Sqlizer) (sq.Sqlizer, error) {
+	self := "m.group_id"
+	if tr.t.rtype == rtypeUser {
+		self = "m.member_id"
+	}
+	sub := sq.Select(self).From(membersTable+" m").Where(sq.Eq{"m.tenant_id": string(tr.tenant)})
+	negate := false
+	switch {
+	case bracket != nil:
+		sub = sub.Where(bracket)
+	case op == filter.PR:
+	default:
+		cond, neg, err := memberCompare(tr.d, loc, op, v)
+		if err != nil {
+			return nil, err
+		}
+		sub, negate = sub.Where(cond), neg
+	}
+	in := sq.Expr("r.id IN (?)", sub)
+	if negate {
+		return not(in), nil
+	}
+	return in, nil
+}
+
+func memberCompare(d Dialect, loc location, op filter.CompareOperator, v any) (sq.Sqlizer, bool, error) {
+	if loc.typ != "membertype" {
+		return valueCompare(d, loc, "", op, v)
+	}
+	s, ok := v.(string)
+	if !ok || (op != filter.EQ && op != filter.NE) {
+		return nil, false, storage.NewFilterError("%q supports eq and ne with \"User\" or \"Group\"", loc.path)
+	}
+	code := 0
+	switch {
+	case strings.EqualFold(s, schemas.UserType):
+		code = rtypeUser
+	case strings.EqualFold(s, schemas.GroupType):
+		code = rtypeGroup
+	}
+	return sq.Eq{loc.col: code}, op == filter.NE, nil
+}
+
+// constant evaluates meta.resourceType, which every row of the table shares.
+func (tr *translator) constant(loc location, e *filter.AttributeExpression) (sq.Sqlizer, error) {
+	s, ok := e.CompareValue.(string)
+	if !ok || (e.Operator != filter.EQ && e.Operator != filter.NE && e.Operator != filter.PR) {
+		return nil, storage.NewFilterError("%q supports eq, ne and pr with a string", loc.path)
+	}
+	match := e.Operator == filter.PR || strings.EqualFold(unescape(s), tr.rt.Name)
+	if e.Operator == filter.NE {
+		match = !match
+	}
+	if match {
+		return sq.Expr("1 = 1"), nil
+	}
+	return sq.Expr("1 = 0"), nil
+}
+
+// valuePath translates attr[filter]: one element of a complex attribute must
+// satisfy the whole bracket.
+func (tr *translator) valuePath(vp *filter.ValuePath) (sq.Sqlizer, error) {
+	loc, err := tr.locate(vp.AttributePath)
+	if err != nil {
+		return nil, err
+	}
+	if vp.AttributePath.SubAttribute != nil || (!loc.complex && loc.kind != locMembers) {
+		return nil, storage.NewFilterError("%q is not a complex attribute; a value filter needs one", loc.path)
+	}
+	if loc.kind == locMembers {
+		cond, err := tr.bracket(vp.ValueFilter, func(e *filter.AttributeExpression) (sq.Sqlizer, error) {
+			return tr.memberLeaf(loc, e)
+		})
+		if err != nil {
+			return nil, err
+		}
+		return tr.membersIn(loc, "", nil, cond)
+	}
+	// Drive the element from an index-friendly leaf when the bracket is a
+	// conjunction that has one; otherwise from the element anchor rows.
+	driverKey, driverCond := loc.key, sq.Sqlizer(nil)
+	rest := vp.ValueFilter
+	if leaf, others := driverLeaf(vp.ValueFilter); leaf != nil {
+		sl, err := tr.sub(loc, leaf.AttributePath.AttributeName)
+		if err != nil {
+			return nil, err
+		}
+		cond, _, err := valueCompare(tr.d, sl, "d", leaf.Operator, leaf.CompareValue)
+		if err != nil {
+			return nil, err
+		}
+		driverKey, driverCond, rest = sl.key, cond, others
+	}
+	sub := sq.Select("d.resource_id").From(valuesTable+" d").
+		Where(sq.Eq{"d.tenant_id": string(tr.tenant), "d.rtype": tr.t.rtype, "d.attr": driverKey})
+	if driverCond != nil {
+		sub = sub.Where(driverCond)
+	}
+	if rest != nil {
+		cond, err := tr.bracket(rest, func(e *filter.AttributeExpression) (sq.Sqlizer, error) {
+			return tr.elementLeaf(loc, e)
+		})
+		if err != nil {
+			return nil, err
+		}
+		sub = sub.Where(cond)
+	}
+	return sq.Expr("r.id IN (?)", sub), nil
+}
+
+// bracket translates the logic of a value filter, with leaf for each
+// comparison.
+func (tr *translator) bracket(e filter.Expression, leaf func(*filter.AttributeExpression) (sq.Sqlizer, error)) (sq.Sqlizer, error) {
+	switch e := e.(type) {
+	case *filter.LogicalExpression:
+		l, err := tr.bracket(e.Left, leaf)
+		if err != nil {
+			return nil, err
+		}
+		r, err := tr.bracket(e.Right, leaf)
+		if err != nil {
+			return nil, err
+		}
+		if e.Operator == filter.OR {
+			return sq.Or{l, r}, nil
+		}
+		return sq.And{l, r}, nil
+	case *filter.NotExpression:
+		in, err := tr.bracket(e.Expression, leaf)
+		if err != nil {
+			return nil, err
+		}
+		return not(in), nil
+	case *filter.AttributeExpression:
+		if e.AttributePath.SubAttribute != nil || e.AttributePath.URIPrefix != nil {
+			return nil, storage.NewFilterError("inside [ ] name a sub-attribute only, not %q", e.AttributePath.String())
+		}
+		return leaf(e)
+	}
+	return nil, storage.NewFilterError("value filters cannot be nested")
+}
+
+// elementLeaf is one comparison inside attr[...]: a row of the same element
+// (d.elem) for the sub-attribute.
+func (tr *translator) elementLeaf(loc location, e *filter.AttributeExpression) (sq.Sqlizer, error) {
+	sl, err := tr.sub(loc, e.AttributePath.AttributeName)
+	if err != nil {
+		return nil, err
+	}
+	sub := sq.Select("1").From(valuesTable+" s").
+		Where("s.tenant_id = d.tenant_id AND s.rtype = d.rtype AND s.resource_id = d.resource_id AND s.elem = d.elem").
+		Where(sq.Eq{"s.attr": sl.key})
+	negate := false
+	if e.Operator != filter.PR {
+		var cond sq.Sqlizer
+		if cond, negate, err = valueCompare(tr.d, sl, "s", e.Operator, e.CompareValue); err != nil {
+			return nil, err
+		}
+		sub = sub.Where(cond)
+	}
+	exists := sq.Expr("EXISTS (?)", sub)
+	if negate {
+		return not(exists), nil
+	}
+	return exists, nil
+}
+
+func (tr *translator) memberLeaf(loc location, e *filter.AttributeExpression) (sq.Sqlizer, error) {
+	name := strings.ToLower(e.AttributePath.AttributeName)
+	ml := loc
+	switch {
+	case name == "value":
+		ml.typ = "string"
+	case name == "type" && tr.t.rtype == rtypeGroup:
+		ml.col, ml.typ = "m.member_type", "membertype"
+	default:
+		return nil, storage.NewFilterError("%q cannot be used in a filter", loc.attr.Def.Name()+"."+e.AttributePath.AttributeName)
+	}
+	ml.path = loc.attr.Def.Name() + "." + e.AttributePath.AttributeName
+	if e.Operator == filter.PR {
+		return sq.Expr("1 = 1"), nil
+	}
+	cond, negate, err := memberCompare(tr.d, ml, e.Operator, e.CompareValue)
+	if err != nil {
+		return nil, err
+	}
+	if negate {
+		return not(cond), nil
+	}
+	return cond, nil
+}
+
+// driverLeaf picks, from a conjunction, a positive comparison an index can
+// serve, and returns it with the remaining conjuncts (nil if none remain).
+func driverLeaf(e filter.Expression) (*filter.AttributeExpression, filter.Expression) {
+	switch e := e.(type) {
+	case *filter.AttributeExpression:
+		switch e.Operator {
+		case filter.EQ, filter.SW, filter.GT, filter.GE, filter.LT, filter.LE:
+			if e.AttributePath.SubAttribute == nil && e.AttributePath.URIPrefix == nil {
+				return e, nil
+			}
+		}
+	case *filter.LogicalExpression:
+		if e.Operator != filter.AND {
+			return nil, nil
+		}
+		if leaf, rest := driverLeaf(e.Left); leaf != nil {
+			return leaf, joinAnd(rest, e.Right)
+		}
+		if leaf, rest := driverLeaf(e.Right); leaf != nil {
+			return leaf, joinAnd(e.Left, rest)
+		}
+	}
+	return nil, nil
+}
+
+func joinAnd(l, r filter.Expression) filter.Expression {
+	switch {
+	case l == nil:
+		return r
+	case r == nil:
+		return l
+	}
+	return &filter.LogicalExpression{Left: l, Right: r, Operator: filter.AND}
+}
+
+// unescape decodes the JSON escapes filter-parser leaves in string values.
+func unescape(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var out string
+	if err := json.Unmarshal([]byte(`"`+s+`"`), &out); err != nil {
+		return s
+	}
+	return out
+}

@@ -1,0 +1,186 @@
+package sqlstore
+
+import (
+	"strings"
+
+	"github.com/elimity-com/scim/schema"
+
+	"github.com/scimd/scimd/schemas"
+	"github.com/scimd/scimd/storage"
+)
+
+// A valueRow is one row of attr_values: an indexed value of a resource.
+type valueRow struct {
+	attr      string
+	elem, pos int
+	str       *string
+	num       *float64
+}
+
+// columns are the values of a resource that live in columns of its table.
+type columns struct {
+	name, nameCI string // userName or displayName
+	externalID   *string
+	active       *int
+}
+
+// Attributes kept in columns or in the members table rather than in
+// attr_values, by resource table.
+func columnAttr(t table, name string) bool {
+	switch strings.ToLower(name) {
+	case "externalid", "id", "meta", "schemas":
+		return true
+	case strings.ToLower(t.nameAttr):
+		return true
+	}
+	if t.rtype == rtypeUser {
+		return strings.EqualFold(name, "active") || strings.EqualFold(name, "groups")
+	}
+	return strings.EqualFold(name, "members")
+}
+
+const maxNameBytes = 1024 // users.user_name_ci, groups.display_name(_ci), external_id
+
+// extract computes the column values and index rows of a document.
+func extract(t table, rt *schemas.ResourceType, doc map[string]any) (columns, []valueRow, error) {
+	var c columns
+	name, _ := doc[t.nameAttr].(string)
+	c.name, c.nameCI = name, fold(name)
+	if strings.TrimSpace(name) == "" {
+		return c, nil, &storage.ValueError{Attribute: t.nameAttr, Detail: "must not be empty"}
+	}
+	if len(c.nameCI) > maxNameBytes || len(name) > maxNameBytes {
+		return c, nil, &storage.ValueError{Attribute: t.nameAttr, Detail: "is longer than 1024 bytes"}
+	}
+	if ext, ok := doc["externalId"].(string); ok && ext != "" {
+		if len(ext) > maxNameBytes {
+			return c, nil, &storage.ValueError{Attribute: "externalId", Detail: "is longer than 1024 bytes"}
+		}
+		c.externalID = &ext
+	}
+	if t.rtype == rtypeUser {
+		if a, ok := doc["active"].(bool); ok {
+			v := 0
+			if a {
+				v = 1
+			}
+			c.active = &v
+		}
+	}
+
+	var rows []valueRow
+	emit := func(a schemas.Attribute, key string, v any, elem, pos int) {
+		if r, ok := scalarRow(a.Def, key, v, elem, pos); ok {
+			rows = append(rows, r)
+		}
+	}
+	var walk func(urn string, ext bool, attrs schema.Attributes, values map[string]any)
+	walk = func(urn string, ext bool, attrs schema.Attributes, values map[string]any) {
+		for _, def := range attrs {
+			if !ext && columnAttr(t, def.Name()) {
+				continue
+			}
+			v, ok := values[def.Name()]
+			if !ok || v == nil || !indexable(def) {
+				continue
+			}
+			a := schemas.Attribute{SchemaURN: urn, Extension: ext, Def: def}
+			key := a.Key()
+			if !def.HasSubAttributes() {
+				for i, x := range elements(def, v) {
+					pos := 0
+					if def.MultiValued() {
+						pos = i
+					}
+					emit(a, key, x, 0, pos)
+				}
+				continue
+			}
+			for i, el := range elements(def, v) {
+				m, ok := el.(map[string]any)
+				if !ok {
+					continue
+				}
+				before := len(rows)
+				for _, sub := range def.SubAttributes() {
+					sv, ok := m[sub.Name()]
+					if !ok || sv == nil || !indexable(sub) {
+						continue
+					}
+					sa := schemas.Attribute{SchemaURN: urn, Extension: ext, Def: sub, Parent: &def}
+					for j, x := range elements(sub, sv) {
+						emit(sa, sa.Key(), x, i, j)
+					}
+				}
+				if len(rows) > before { // an element with at least one value
+					rows = append(rows, valueRow{attr: key, elem: i})
+				}
+			}
+		}
+	}
+	walk(rt.Schema.ID, false, rt.Schema.Attributes, doc)
+	for _, e := range rt.Extensions {
+		if values, ok := doc[e.Schema.ID].(map[string]any); ok {
+			walk(e.Schema.ID, true, e.Schema.Attributes, values)
+		}
+	}
+	return c, rows, nil
+}
+
+// indexable reports whether values of an attribute go into the filter index:
+// binary values and secrets (returned "never", such as password) do not.
+func indexable(def schema.CoreAttribute) bool {
+	return def.AttributeType() != "binary" && def.Returned() != "never"
+}
+
+// elements returns the values of a multi-valued attribute, or the single
+// value of a singular one, as a slice.
+func elements(def schema.CoreAttribute, v any) []any {
+	if list, ok := v.([]any); ok && def.MultiValued() {
+		return list
+	}
+	return []any{v}
+}
+
+// scalarRow returns the index row of one simple value, or false if the value
+// is empty or not of the attribute's type.
+func scalarRow(def schema.CoreAttribute, key string, v any, elem, pos int) (valueRow, bool) {
+	r := valueRow{attr: key, elem: elem, pos: pos}
+	switch def.AttributeType() {
+	case "boolean":
+		b, ok := v.(bool)
+		if !ok {
+			return r, false
+		}
+		f := 0.0
+		if b {
+			f = 1
+		}
+		r.num = &f
+	case "integer", "decimal":
+		f, ok := number(v)
+		if !ok {
+			return r, false
+		}
+		r.num = &f
+	case "dateTime":
+		s, ok := v.(string)
+		if !ok {
+			return r, false
+		}
+		if s, ok = canonicalTime(s); !ok {
+			return r, false
+		}
+		r.str = &s
+	default:
+		s, ok := v.(string)
+		if !ok || s == "" {
+			return r, false
+		}
+		if !def.CaseExact() {
+			s = fold(s)
+		}
+		r.str = &s
+	}
+	return r, true
+}

@@ -1,0 +1,208 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	sq "github.com/Masterminds/squirrel"
+
+	"github.com/scimd/scimd/storage"
+)
+
+// idBatch bounds the IDs of one IN list or multi-row INSERT of members.
+const idBatch = 500
+
+// addMembers adds members to a group. It reads only the new members (to
+// check they exist and learn their type), never the group's member list.
+func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, groupID string, members []storage.Member) error {
+	ids := make([]string, 0, len(members))
+	seen := make(map[string]bool, len(members))
+	for _, m := range members {
+		if m.Value == groupID {
+			return &storage.ValueError{Attribute: "members", Detail: "a group cannot be a member of itself"}
+		}
+		if !seen[m.Value] {
+			seen[m.Value] = true
+			ids = append(ids, m.Value)
+		}
+	}
+	types, err := s.memberTypes(ctx, tx, tenant, ids)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if types[id] == 0 {
+			return &storage.ValueError{Attribute: "members", Detail: fmt.Sprintf("no user or group has id %q", id)}
+		}
+	}
+	for chunk := range chunks(ids) {
+		ins := sq.Insert(membersTable).Options(s.d.InsertIgnore).Columns("tenant_id", "group_id", "member_id", "member_type")
+		for _, id := range chunk {
+			ins = ins.Values(string(tenant), groupID, id, types[id])
+		}
+		if _, err := s.exec(ctx, tx, ins); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// memberTypes returns the resource type code of each ID that names a user
+// or group of the tenant.
+func (s *Store) memberTypes(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, ids []string) (map[string]int, error) {
+	types := make(map[string]int, len(ids))
+	for _, t := range []table{usersTable, groupsTable} {
+		var missing []string
+		for _, id := range ids {
+			if types[id] == 0 {
+				missing = append(missing, id)
+			}
+		}
+		for chunk := range chunks(missing) {
+			rows, err := s.query(ctx, tx, sq.Select("r.id").From(t.from).Where(tenantWhere(tenant)).Where(sq.Eq{"r.id": chunk}))
+			if err != nil {
+				return nil, err
+			}
+			for rows.Next() {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				types[id] = t.rtype
+			}
+			if err := rows.Close(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return types, nil
+}
+
+func (s *Store) editMembers(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, groupID string, e storage.Edit) error {
+	if e.ReplaceMembers {
+		if _, err := s.exec(ctx, tx, sq.Delete(membersTable).Where(sq.Eq{"tenant_id": string(tenant), "group_id": groupID})); err != nil {
+			return err
+		}
+		return s.addMembers(ctx, tx, tenant, groupID, e.Members)
+	}
+	for chunk := range chunks(e.RemoveMembers) {
+		if _, err := s.exec(ctx, tx, sq.Delete(membersTable).Where(sq.Eq{
+			"tenant_id": string(tenant), "group_id": groupID, "member_id": chunk})); err != nil {
+			return err
+		}
+	}
+	if len(e.AddMembers) > 0 {
+		return s.addMembers(ctx, tx, tenant, groupID, e.AddMembers)
+	}
+	return nil
+}
+
+// deleteMemberships removes a deleted resource from the groups it was in
+// (bumping their versions) and, for a group, its own member rows.
+func (s *Store) deleteMemberships(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, t table, id string) error {
+	parents := sq.Select("m.group_id").From(membersTable + " m").
+		Where(sq.Eq{"m.tenant_id": string(tenant), "m.member_id": id})
+	bump := sq.Update(groupsTable.name).Set("version", sq.Expr("version + 1")).
+		Set("last_modified", formatTime(s.now())).
+		Where(sq.Eq{"tenant_id": string(tenant)}).Where(sq.Expr("id IN (?)", parents))
+	if _, err := s.exec(ctx, tx, bump); err != nil {
+		return err
+	}
+	if _, err := s.exec(ctx, tx, sq.Delete(membersTable).Where(sq.Eq{"tenant_id": string(tenant), "member_id": id})); err != nil {
+		return err
+	}
+	if t.rtype == rtypeGroup {
+		if _, err := s.exec(ctx, tx, sq.Delete(membersTable).Where(sq.Eq{"tenant_id": string(tenant), "group_id": id})); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadRelated fills the members of groups or the groups of users in list,
+// as opts asks, with one query per batch of resources.
+func (s *Store) loadRelated(ctx context.Context, q querier, tenant storage.TenantID, t table, list []storage.Resource, opts storage.GetOptions) error {
+	if len(list) == 0 || (t.rtype == rtypeGroup && !opts.Members) || (t.rtype == rtypeUser && !opts.Groups) {
+		return nil
+	}
+	index := make(map[string]int, len(list))
+	ids := make([]string, len(list))
+	for i, r := range list {
+		index[r.ID], ids[i] = i, r.ID
+	}
+	for chunk := range chunks(ids) {
+		var b sq.SelectBuilder
+		if t.rtype == rtypeGroup {
+			b = sq.Select("m.group_id", "m.member_id", "m.member_type").From(membersTable + " m").
+				Where(sq.Eq{"m.tenant_id": string(tenant), "m.group_id": chunk}).OrderBy("m.group_id", "m.member_id")
+		} else {
+			b = sq.Select("m.member_id", "m.group_id", "g.display_name").From(membersTable + " m").
+				Join(groupsTable.name + " g ON g.tenant_id = m.tenant_id AND g.id = m.group_id").
+				Where(sq.Eq{"m.tenant_id": string(tenant), "m.member_id": chunk}).OrderBy("m.member_id", "m.group_id")
+		}
+		rows, err := s.query(ctx, q, b)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var owner, other string
+			var extra any
+			if err := rows.Scan(&owner, &other, &extra); err != nil {
+				rows.Close()
+				return err
+			}
+			r := &list[index[owner]]
+			if t.rtype == rtypeGroup {
+				code, _ := number(extra)
+				r.Members = append(r.Members, storage.Member{Value: other, Type: typeName(int(code))})
+			} else {
+				display, _ := asString(extra)
+				r.Groups = append(r.Groups, storage.GroupRef{Value: other, Display: display})
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+	}
+	for i := range list {
+		if t.rtype == rtypeGroup && list[i].Members == nil {
+			list[i].Members = []storage.Member{}
+		}
+		if t.rtype == rtypeUser && list[i].Groups == nil {
+			list[i].Groups = []storage.GroupRef{}
+		}
+	}
+	return nil
+}
+
+// mergeMembers applies incremental changes to a loaded member list.
+func mergeMembers(cur, add []storage.Member, remove []string) []storage.Member {
+	gone := make(map[string]bool, len(remove))
+	for _, id := range remove {
+		gone[id] = true
+	}
+	out := make([]storage.Member, 0, len(cur)+len(add))
+	seen := make(map[string]bool, len(cur)+len(add))
+	for _, m := range append(cur, add...) {
+		if !gone[m.Value] && !seen[m.Value] {
+			seen[m.Value] = true
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// chunks splits ids into batches of at most idBatch.
+func chunks(ids []string) func(yield func([]string) bool) {
+	return func(yield func([]string) bool) {
+		for len(ids) > 0 {
+			n := min(len(ids), idBatch)
+			if !yield(ids[:n]) {
+				return
+			}
+			ids = ids[n:]
+		}
+	}
+}

@@ -1,0 +1,304 @@
+package sqlstore
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+
+	sq "github.com/Masterminds/squirrel"
+	"github.com/google/uuid"
+
+	"github.com/scimd/scimd/schemas"
+	"github.com/scimd/scimd/storage"
+)
+
+// resourceColumns are read for every resource, in this order (see scanResource).
+var resourceColumns = []string{"r.id", "r.created", "r.last_modified", "r.version", "r.doc"}
+
+func tenantWhere(tenant storage.TenantID) sq.Eq { return sq.Eq{"r.tenant_id": string(tenant)} }
+
+// Create stores a new resource. A resource without an ID gets a fresh
+// time-ordered UUID.
+func (s *Store) Create(ctx context.Context, tenant storage.TenantID, rt *schemas.ResourceType, r storage.Resource) (storage.Resource, error) {
+	t, err := tableFor(rt)
+	if err != nil {
+		return r, err
+	}
+	if r.ID == "" {
+		id, err := uuid.NewV7()
+		if err != nil {
+			return r, err
+		}
+		r.ID = id.String()
+	}
+	cols, rows, err := extract(t, rt, r.Attributes)
+	if err != nil {
+		return r, err
+	}
+	doc, err := json.Marshal(r.Attributes)
+	if err != nil {
+		return r, fmt.Errorf("encode document: %w", err)
+	}
+	now := s.now().UTC().Truncate(timePrecision)
+	r.Meta = storage.Meta{Created: now, LastModified: now, Version: 1}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		ins := sq.Insert(t.name)
+		names := []string{"tenant_id", "id", t.nameCol, "external_id", "created", "last_modified", "version", "doc"}
+		vals := []any{string(tenant), r.ID, cols.nameCI, cols.externalID, formatTime(now), formatTime(now), 1, string(doc)}
+		if t.rawCol != "" {
+			names, vals = append(names, t.rawCol), append(vals, cols.name)
+		}
+		if t.rtype == rtypeUser {
+			names, vals = append(names, "active"), append(vals, cols.active)
+		}
+		if _, err := s.exec(ctx, tx, ins.Columns(names...).Values(vals...)); err != nil {
+			return err
+		}
+		if err := s.insertValues(ctx, tx, tenant, t, r.ID, rows); err != nil {
+			return err
+		}
+		if t.rtype == rtypeGroup && len(r.Members) > 0 {
+			return s.addMembers(ctx, tx, tenant, r.ID, r.Members)
+		}
+		return nil
+	})
+	if err != nil {
+		return r, s.mapErr("create "+rt.Name, err)
+	}
+	return r, nil
+}
+
+// Get returns one resource.
+func (s *Store) Get(ctx context.Context, tenant storage.TenantID, rt *schemas.ResourceType, id string, opts storage.GetOptions) (storage.Resource, error) {
+	t, err := tableFor(rt)
+	if err != nil {
+		return storage.Resource{}, err
+	}
+	r, err := s.getRow(ctx, s.read, tenant, t, id, false)
+	if err != nil {
+		return r, s.mapErr("get "+rt.Name, err)
+	}
+	list := []storage.Resource{r}
+	if err := s.loadRelated(ctx, s.read, tenant, t, list, opts); err != nil {
+		return r, s.mapErr("get "+rt.Name, err)
+	}
+	return list[0], nil
+}
+
+func (s *Store) getRow(ctx context.Context, q querier, tenant storage.TenantID, t table, id string, lock bool) (storage.Resource, error) {
+	b := sq.Select(resourceColumns...).From(t.from).Where(tenantWhere(tenant)).Where(sq.Eq{"r.id": id})
+	if lock && s.d.LockSuffix != "" {
+		b = b.Suffix(s.d.LockSuffix)
+	}
+	rows, err := s.query(ctx, q, b)
+	if err != nil {
+		return storage.Resource{}, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return storage.Resource{}, err
+		}
+		return storage.Resource{}, fmt.Errorf("%s %q: %w", typeName(t.rtype), id, storage.ErrNotFound)
+	}
+	r, err := scanResource(rows)
+	if err != nil {
+		return r, err
+	}
+	return r, rows.Close()
+}
+
+func scanResource(rows *sql.Rows) (storage.Resource, error) {
+	var r storage.Resource
+	var created, modified string
+	var doc []byte
+	if err := rows.Scan(&r.ID, &created, &modified, &r.Meta.Version, &doc); err != nil {
+		return r, err
+	}
+	return decodeResource(r, created, modified, doc)
+}
+
+// decodeResource completes a scanned resource from its stored columns.
+func decodeResource(r storage.Resource, created, modified string, doc []byte) (storage.Resource, error) {
+	var err error
+	if r.Meta.Created, err = parseStoredTime(created); err != nil {
+		return r, err
+	}
+	if r.Meta.LastModified, err = parseStoredTime(modified); err != nil {
+		return r, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	if err := dec.Decode(&r.Attributes); err != nil {
+		return r, fmt.Errorf("decode document of %s: %w", r.ID, err)
+	}
+	return r, nil
+}
+
+// Update runs fn on the current resource and writes its edit, in one
+// transaction.
+func (s *Store) Update(ctx context.Context, tenant storage.TenantID, rt *schemas.ResourceType, id string, opts storage.UpdateOptions, fn func(cur storage.Resource) (storage.Edit, error)) (storage.Resource, error) {
+	t, err := tableFor(rt)
+	if err != nil {
+		return storage.Resource{}, err
+	}
+	var out storage.Resource
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		cur, err := s.getRow(ctx, tx, tenant, t, id, true)
+		if err != nil {
+			return err
+		}
+		if opts.IfVersion != 0 && opts.IfVersion != cur.Meta.Version {
+			return fmt.Errorf("%s %q at version %d: %w", rt.Name, id, cur.Meta.Version, storage.ErrVersionMismatch)
+		}
+		if opts.Members && t.rtype == rtypeGroup {
+			list := []storage.Resource{cur}
+			if err := s.loadRelated(ctx, tx, tenant, t, list, storage.GetOptions{Members: true}); err != nil {
+				return err
+			}
+			cur = list[0]
+		}
+		edit, err := fn(cur)
+		if err != nil {
+			return err
+		}
+		out, err = s.applyEdit(ctx, tx, tenant, rt, t, cur, edit)
+		return err
+	})
+	if err != nil {
+		return out, s.mapErr("update "+rt.Name, err)
+	}
+	return out, nil
+}
+
+func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, rt *schemas.ResourceType, t table, cur storage.Resource, e storage.Edit) (storage.Resource, error) {
+	docChanged := e.Attributes != nil && !reflect.DeepEqual(normalize(e.Attributes), normalize(cur.Attributes))
+	membersChanged := t.rtype == rtypeGroup &&
+		(e.ReplaceMembers || len(e.AddMembers) > 0 || len(e.RemoveMembers) > 0)
+	if !docChanged && !membersChanged && !e.Touch {
+		return cur, nil
+	}
+	now := s.now().UTC().Truncate(timePrecision)
+	if !now.After(cur.Meta.LastModified) {
+		now = cur.Meta.LastModified.Add(timePrecision) // lastModified never goes back
+	}
+	upd := sq.Update(t.name).Set("version", sq.Expr("version + 1")).Set("last_modified", formatTime(now)).
+		Where(sq.Eq{"tenant_id": string(tenant), "id": cur.ID})
+	if docChanged {
+		cols, rows, err := extract(t, rt, e.Attributes)
+		if err != nil {
+			return cur, err
+		}
+		doc, err := json.Marshal(e.Attributes)
+		if err != nil {
+			return cur, fmt.Errorf("encode document: %w", err)
+		}
+		upd = upd.Set(t.nameCol, cols.nameCI).Set("external_id", cols.externalID).Set("doc", string(doc))
+		if t.rawCol != "" {
+			upd = upd.Set(t.rawCol, cols.name)
+		}
+		if t.rtype == rtypeUser {
+			upd = upd.Set("active", cols.active)
+		}
+		if _, err := s.exec(ctx, tx, sq.Delete(valuesTable).Where(sq.Eq{
+			"tenant_id": string(tenant), "rtype": t.rtype, "resource_id": cur.ID})); err != nil {
+			return cur, err
+		}
+		if err := s.insertValues(ctx, tx, tenant, t, cur.ID, rows); err != nil {
+			return cur, err
+		}
+		cur.Attributes = e.Attributes
+	}
+	if _, err := s.exec(ctx, tx, upd); err != nil {
+		return cur, err
+	}
+	if membersChanged {
+		if err := s.editMembers(ctx, tx, tenant, cur.ID, e); err != nil {
+			return cur, err
+		}
+		if e.ReplaceMembers {
+			cur.Members = e.Members
+		} else if cur.Members != nil {
+			cur.Members = mergeMembers(cur.Members, e.AddMembers, e.RemoveMembers)
+		}
+	}
+	cur.Meta.LastModified = now
+	cur.Meta.Version++
+	return cur, nil
+}
+
+// normalize round-trips a document through JSON so that documents built in
+// Go and documents read back from the database compare equal.
+func normalize(doc map[string]any) any {
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return doc
+	}
+	var out any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&out); err != nil {
+		return doc
+	}
+	return out
+}
+
+// Delete removes a resource, its index rows and its memberships.
+func (s *Store) Delete(ctx context.Context, tenant storage.TenantID, rt *schemas.ResourceType, id string, ifVersion int64) error {
+	t, err := tableFor(rt)
+	if err != nil {
+		return err
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		del := sq.Delete(t.name).Where(sq.Eq{"tenant_id": string(tenant), "id": id})
+		if ifVersion != 0 {
+			del = del.Where(sq.Eq{"version": ifVersion})
+		}
+		res, err := s.exec(ctx, tx, del)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			if ifVersion == 0 {
+				return fmt.Errorf("%s %q: %w", rt.Name, id, storage.ErrNotFound)
+			}
+			if _, err := s.getRow(ctx, tx, tenant, t, id, false); err != nil {
+				return err
+			}
+			return fmt.Errorf("%s %q: %w", rt.Name, id, storage.ErrVersionMismatch)
+		}
+		if _, err := s.exec(ctx, tx, sq.Delete(valuesTable).Where(sq.Eq{
+			"tenant_id": string(tenant), "rtype": t.rtype, "resource_id": id})); err != nil {
+			return err
+		}
+		return s.deleteMemberships(ctx, tx, tenant, t, id)
+	})
+	return s.mapErr("delete "+rt.Name, err)
+}
+
+// valuesBatch bounds the rows of one multi-row INSERT.
+const valuesBatch = 200
+
+func (s *Store) insertValues(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, t table, id string, rows []valueRow) error {
+	for len(rows) > 0 {
+		n := min(len(rows), valuesBatch)
+		ins := sq.Insert(valuesTable).Columns("tenant_id", "rtype", "resource_id", "attr", "elem", "pos", "v_str", "v_num")
+		for _, r := range rows[:n] {
+			ins = ins.Values(string(tenant), t.rtype, id, r.attr, r.elem, r.pos, r.str, r.num)
+		}
+		if _, err := s.exec(ctx, tx, ins); err != nil {
+			if s.d.IsUniqueViolation(err) {
+				return errors.New("duplicate index row") // a bug in extract, not a user conflict
+			}
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
