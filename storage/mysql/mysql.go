@@ -120,6 +120,8 @@ var dialect = sqlstore.Dialect{
 	InsertIgnore: "IGNORE",
 	LockSuffix:   "FOR UPDATE",
 	Match:        sqlstore.MatchLike,
+	FullScans:    fullScans,
+	Analyze:      []string{"ANALYZE TABLE users, `groups`, members, attr_values"},
 	IsUniqueViolation: func(err error) bool {
 		n := number(err)
 		return n == errDupEntry || n == errDupEntryKeyName
@@ -134,10 +136,58 @@ var dialect = sqlstore.Dialect{
 	},
 }
 
+// tenantKeyLen is EXPLAIN's key_len of an index prefix of tenant_id alone.
+const tenantKeyLen = "38"
+
 func number(err error) uint16 {
 	var e *mysql.MySQLError
 	if errors.As(err, &e) {
 		return e.Number
 	}
 	return 0
+}
+
+// fullScans reads EXPLAIN: access type ALL is a table scan and index a scan
+// of a whole index; an index lookup on tenant_id alone (key_len 38: the
+// VARCHAR(36) ascii column) reads the whole tenant. MySQL and MariaDB differ
+// in columns, so they are read by name.
+func fullScans(ctx context.Context, db *sql.DB, query string, args []any) ([]string, error) {
+	rows, err := db.QueryContext(ctx, "EXPLAIN "+query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for rows.Next() {
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		row := make(map[string]string, len(cols))
+		for i, c := range cols {
+			row[c] = vals[i].String
+		}
+		if strings.HasPrefix(row["table"], "<") { // a materialized subquery: read once, whole
+			continue
+		}
+		step := fmt.Sprintf("%s (%s on %s, key_len %s)", row["table"], row["type"], row["key"], row["key_len"])
+		switch {
+		case row["type"] == "ALL" || row["type"] == "index":
+			out = append(out, "scan: "+step)
+		case row["key_len"] == tenantKeyLen:
+			out = append(out, sqlstore.TenantWalk+step)
+		}
+		if strings.Contains(row["Extra"], "filesort") {
+			out = append(out, "sort: "+step)
+		}
+	}
+	return out, rows.Err()
 }

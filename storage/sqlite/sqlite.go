@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/url"
 	"runtime"
+	"strings"
 
 	"github.com/pressly/goose/v3"
 	"modernc.org/sqlite"
@@ -76,6 +77,8 @@ var dialect = sqlstore.Dialect{
 	Name:         "sqlite",
 	InsertIgnore: "OR IGNORE",
 	Match:        sqlstore.MatchGlob,
+	FullScans:    fullScans,
+	Analyze:      []string{"ANALYZE"},
 	IsUniqueViolation: func(err error) bool {
 		return code(err) == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code(err) == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 	},
@@ -94,4 +97,33 @@ func code(err error) int {
 		return e.Code()
 	}
 	return 0
+}
+
+// fullScans reads EXPLAIN QUERY PLAN: a "SCAN" step reads a whole table or
+// index, a "SEARCH" step uses an index to find rows, and a search on the
+// tenant alone walks the tenant; a temporary B-tree is a sort.
+func fullScans(ctx context.Context, db *sql.DB, query string, args []any) ([]string, error) {
+	rows, err := db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			return nil, err
+		}
+		switch {
+		case strings.HasPrefix(detail, "SCAN CONSTANT"):
+		case strings.HasPrefix(detail, "SCAN "):
+			out = append(out, "scan: "+detail)
+		case strings.HasSuffix(detail, "(tenant_id=?)"):
+			out = append(out, sqlstore.TenantWalk+detail)
+		case strings.Contains(detail, "TEMP B-TREE"):
+			out = append(out, "sort: "+detail)
+		}
+	}
+	return out, rows.Err()
 }

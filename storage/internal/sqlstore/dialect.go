@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"context"
+	"database/sql"
 	"strings"
 
 	sq "github.com/Masterminds/squirrel"
@@ -20,6 +22,11 @@ type Dialect struct {
 	// Match builds a case-sensitive co, sw or ew condition on col. Callers
 	// fold the value first for case-insensitive attributes.
 	Match func(col string, op filter.CompareOperator, value string) sq.Sqlizer
+	// FullScans runs the engine's EXPLAIN of a query and returns the
+	// tables (by alias) it would read in full.
+	FullScans func(ctx context.Context, db *sql.DB, query string, args []any) ([]string, error)
+	// Analyze are the statements that refresh table statistics.
+	Analyze []string
 	// IsUniqueViolation reports whether err is a duplicate-key error.
 	IsUniqueViolation func(err error) bool
 	// IsRetryable reports whether a transaction failed on a deadlock or lock

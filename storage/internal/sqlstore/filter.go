@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	sq "github.com/Masterminds/squirrel"
@@ -222,7 +223,7 @@ func (tr *translator) sub(loc location, name string) (location, error) {
 
 // valuesIn is "r.id IN (the resources with a row for key matching cond)".
 func (tr *translator) valuesIn(key string, cond sq.Sqlizer) sq.Sqlizer {
-	sub := sq.Select("v.resource_id").From(valuesTable+" v").
+	sub := sq.Select("v.resource_id").From(valuesTable + " v").
 		Where(sq.Eq{"v.tenant_id": string(tr.tenant), "v.rtype": tr.t.rtype, "v.attr": key})
 	if cond != nil {
 		sub = sub.Where(cond)
@@ -237,7 +238,7 @@ func (tr *translator) membersIn(loc location, op filter.CompareOperator, v any, 
 	if tr.t.rtype == rtypeUser {
 		self = "m.member_id"
 	}
-	sub := sq.Select(self).From(membersTable+" m").Where(sq.Eq{"m.tenant_id": string(tr.tenant)})
+	sub := sq.Select(self).From(membersTable + " m").Where(sq.Eq{"m.tenant_id": string(tr.tenant)})
 	negate := false
 	switch {
 	case bracket != nil:
@@ -325,21 +326,53 @@ func (tr *translator) valuePath(vp *filter.ValuePath) (sq.Sqlizer, error) {
 		}
 		driverKey, driverCond, rest = sl.key, cond, others
 	}
-	sub := sq.Select("d.resource_id").From(valuesTable+" d").
+	sub := sq.Select("d.resource_id").From(valuesTable + " d").
 		Where(sq.Eq{"d.tenant_id": string(tr.tenant), "d.rtype": tr.t.rtype, "d.attr": driverKey})
 	if driverCond != nil {
 		sub = sub.Where(driverCond)
 	}
-	if rest != nil {
-		cond, err := tr.bracket(rest, func(e *filter.AttributeExpression) (sq.Sqlizer, error) {
-			return tr.elementLeaf(loc, e)
-		})
+	// Further positive comparisons join rows of the same element, which
+	// every engine plans as index lookups; the rest (or, not, ne) become
+	// correlated EXISTS conditions.
+	for i, c := range conjuncts(rest) {
+		leaf, ok := c.(*filter.AttributeExpression)
+		if !ok || leaf.Operator == filter.NE || leaf.AttributePath.SubAttribute != nil || leaf.AttributePath.URIPrefix != nil {
+			cond, err := tr.bracket(c, func(e *filter.AttributeExpression) (sq.Sqlizer, error) {
+				return tr.elementLeaf(loc, e)
+			})
+			if err != nil {
+				return nil, err
+			}
+			sub = sub.Where(cond)
+			continue
+		}
+		sl, err := tr.sub(loc, leaf.AttributePath.AttributeName)
 		if err != nil {
 			return nil, err
 		}
-		sub = sub.Where(cond)
+		alias := fmt.Sprintf("j%d", i)
+		var cond sq.Sqlizer = sq.Expr("1 = 1")
+		if leaf.Operator != filter.PR {
+			if cond, _, err = valueCompare(tr.d, sl, alias, leaf.Operator, leaf.CompareValue); err != nil {
+				return nil, err
+			}
+		}
+		sub = sub.JoinClause(sq.Expr("JOIN "+valuesTable+" "+alias+" ON "+alias+".tenant_id = d.tenant_id AND "+
+			alias+".rtype = d.rtype AND "+alias+".resource_id = d.resource_id AND "+alias+".elem = d.elem AND "+
+			alias+".attr = ? AND ?", sl.key, cond))
 	}
 	return sq.Expr("r.id IN (?)", sub), nil
+}
+
+// conjuncts flattens a conjunction into its terms; nil has none.
+func conjuncts(e filter.Expression) []filter.Expression {
+	if e == nil {
+		return nil
+	}
+	if l, ok := e.(*filter.LogicalExpression); ok && l.Operator == filter.AND {
+		return append(conjuncts(l.Left), conjuncts(l.Right)...)
+	}
+	return []filter.Expression{e}
 }
 
 // bracket translates the logic of a value filter, with leaf for each
@@ -381,7 +414,7 @@ func (tr *translator) elementLeaf(loc location, e *filter.AttributeExpression) (
 	if err != nil {
 		return nil, err
 	}
-	sub := sq.Select("1").From(valuesTable+" s").
+	sub := sq.Select("1").From(valuesTable + " s").
 		Where("s.tenant_id = d.tenant_id AND s.rtype = d.rtype AND s.resource_id = d.resource_id AND s.elem = d.elem").
 		Where(sq.Eq{"s.attr": sl.key})
 	negate := false

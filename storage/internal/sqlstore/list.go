@@ -20,59 +20,61 @@ type order struct {
 	expr     string // the sort value in SQL, or "" to sort by id alone
 	numeric  bool   // the sort value is a number
 	nullable bool   // rows may have no sort value
+	unique   bool   // no two rows share a sort value: no tie-break needed
 	join     sq.Sqlizer
 	desc     bool
 }
 
-// List returns one page of the resources that match q.
-func (s *Store) List(ctx context.Context, tenant storage.TenantID, rt *schemas.ResourceType, q storage.Query) (storage.Page, error) {
+// A listPlan is the SQL of one List call.
+type listPlan struct {
+	t     table
+	ord   order
+	count sq.SelectBuilder // COUNT(*) of every match
+	page  sq.SelectBuilder // the rows of the page
+}
+
+func (s *Store) planList(tenant storage.TenantID, rt *schemas.ResourceType, q storage.Query) (listPlan, error) {
 	t, err := tableFor(rt)
 	if err != nil {
-		return storage.Page{}, err
+		return listPlan{}, err
 	}
 	tr := &translator{d: s.d, rt: rt, t: t, tenant: tenant}
 	where := sq.And{tenantWhere(tenant)}
 	if q.Filter != nil {
 		cond, err := tr.translate(q.Filter)
 		if err != nil {
-			return storage.Page{}, err
+			return listPlan{}, err
 		}
 		where = append(where, cond)
 	}
 	ord, err := tr.order(q.SortBy, q.Descending)
 	if err != nil {
+		return listPlan{}, err
+	}
+	page, err := pageSelect(t, ord, where, q)
+	if err != nil {
+		return listPlan{}, err
+	}
+	return listPlan{t: t, ord: ord, count: sq.Select("COUNT(*)").From(t.from).Where(where), page: page}, nil
+}
+
+// List returns one page of the resources that match q.
+func (s *Store) List(ctx context.Context, tenant storage.TenantID, rt *schemas.ResourceType, q storage.Query) (storage.Page, error) {
+	p, err := s.planList(tenant, rt, q)
+	if err != nil {
 		return storage.Page{}, err
 	}
+	t, ord := p.t, p.ord
 	page := storage.Page{Total: -1}
-	if !q.Keyset || q.Total || q.Count == 0 {
-		if err := s.queryRow(ctx, s.read, sq.Select("COUNT(*)").From(t.from).Where(where), &page.Total); err != nil {
+	if !q.Keyset || q.Total || q.Count <= 0 {
+		if err := s.queryRow(ctx, s.read, p.count, &page.Total); err != nil {
 			return page, s.mapErr("count "+rt.Name, err)
 		}
 	}
 	if q.Count <= 0 {
 		return page, nil
 	}
-
-	b := sq.Select(resourceColumns...).From(t.from)
-	if ord.join != nil {
-		b = b.JoinClause(ord.join)
-	}
-	if ord.expr != "" {
-		b = b.Column(ord.expr)
-	}
-	b = b.Where(where).OrderBy(ord.orderBy()...)
-	if q.Keyset {
-		if q.Cursor != "" {
-			c, err := decodeCursor(q.Cursor, ord.key)
-			if err != nil {
-				return page, err
-			}
-			b = b.Where(ord.after(c))
-		}
-		b = b.Limit(uint64(q.Count) + 1)
-	} else {
-		b = b.Limit(uint64(q.Count)).Offset(uint64(max(q.StartIndex, 1) - 1))
-	}
+	b := p.page
 	rows, err := s.query(ctx, s.read, b)
 	if err != nil {
 		return page, s.mapErr("list "+rt.Name, err)
@@ -98,6 +100,29 @@ func (s *Store) List(ctx context.Context, tenant storage.TenantID, rt *schemas.R
 		return page, s.mapErr("list "+rt.Name, err)
 	}
 	return page, nil
+}
+
+// pageSelect builds the query of one page of results.
+func pageSelect(t table, ord order, where sq.Sqlizer, q storage.Query) (sq.SelectBuilder, error) {
+	b := sq.Select(resourceColumns...).From(t.from)
+	if ord.join != nil {
+		b = b.JoinClause(ord.join)
+	}
+	if ord.expr != "" {
+		b = b.Column(ord.expr)
+	}
+	b = b.Where(where).OrderBy(ord.orderBy()...)
+	if !q.Keyset {
+		return b.Limit(uint64(max(q.Count, 1))).Offset(uint64(max(q.StartIndex, 1) - 1)), nil
+	}
+	if q.Cursor != "" {
+		c, err := decodeCursor(q.Cursor, ord.key)
+		if err != nil {
+			return b, err
+		}
+		b = b.Where(ord.after(c))
+	}
+	return b.Limit(uint64(max(q.Count, 1)) + 1), nil
 }
 
 func scanListRow(rows *sql.Rows, ord order) (storage.Resource, any, error) {
@@ -151,6 +176,9 @@ func (tr *translator) order(p *filter.AttributePath, desc bool) (order, error) {
 			return o, nil
 		}
 		o.expr, o.nullable = loc.col, !loc.notNull
+		// userName is unique per tenant, so its index alone gives the
+		// order and serves every page without a sort.
+		o.unique = tr.t.rtype == rtypeUser && loc.col == "r."+tr.t.nameCol
 	case locValues:
 		o.expr, o.nullable = "sv.v_str", true
 		if o.numeric {
@@ -180,6 +208,9 @@ func (o order) orderBy() []string {
 	}
 	if o.expr != "" {
 		out = append(out, o.expr+o.dir())
+	}
+	if o.unique {
+		return out
 	}
 	return append(out, "r.id"+o.dir())
 }

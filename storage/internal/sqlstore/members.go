@@ -135,11 +135,11 @@ func (s *Store) loadRelated(ctx context.Context, q querier, tenant storage.Tenan
 	for chunk := range chunks(ids) {
 		var b sq.SelectBuilder
 		if t.rtype == rtypeGroup {
-			b = sq.Select("m.group_id", "m.member_id", "m.member_type").From(membersTable + " m").
+			b = sq.Select("m.group_id", "m.member_id", "m.member_type").From(membersTable+" m").
 				Where(sq.Eq{"m.tenant_id": string(tenant), "m.group_id": chunk}).OrderBy("m.group_id", "m.member_id")
 		} else {
-			b = sq.Select("m.member_id", "m.group_id", "g.display_name").From(membersTable + " m").
-				Join(groupsTable.name + " g ON g.tenant_id = m.tenant_id AND g.id = m.group_id").
+			b = sq.Select("m.member_id", "m.group_id", "g.display_name").From(membersTable+" m").
+				Join(groupsTable.name+" g ON g.tenant_id = m.tenant_id AND g.id = m.group_id").
 				Where(sq.Eq{"m.tenant_id": string(tenant), "m.member_id": chunk}).OrderBy("m.member_id", "m.group_id")
 		}
 		rows, err := s.query(ctx, q, b)

@@ -42,8 +42,8 @@ CREATE TABLE `groups` (
   version         BIGINT NOT NULL,
   doc             LONGTEXT NOT NULL,
   PRIMARY KEY (tenant_id, id),
-  KEY groups_display_name (tenant_id, display_name_ci(255)),
-  KEY groups_external_id (tenant_id, external_id(255)),
+  KEY groups_display_name (tenant_id, display_name_ci, id),
+  KEY groups_external_id (tenant_id, external_id),
   KEY groups_created (tenant_id, created, id),
   KEY groups_last_modified (tenant_id, last_modified, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

@@ -39,7 +39,7 @@ CREATE TABLE groups (
   doc             TEXT NOT NULL,
   PRIMARY KEY (tenant_id, id)
 );
-CREATE INDEX groups_display_name ON groups (tenant_id, display_name_ci);
+CREATE INDEX groups_display_name ON groups (tenant_id, display_name_ci, id);
 CREATE INDEX groups_external_id ON groups (tenant_id, external_id);
 CREATE INDEX groups_created ON groups (tenant_id, created, id);
 CREATE INDEX groups_last_modified ON groups (tenant_id, last_modified, id);

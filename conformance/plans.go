@@ -1,0 +1,184 @@
+package conformance
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/scim2/filter-parser/v2"
+
+	"github.com/scimd/scimd/schemas"
+	"github.com/scimd/scimd/storage"
+)
+
+// A planner is a store that can show how it would run a List query.
+// sqlstore.Store is one.
+type planner interface {
+	FullScans(ctx context.Context, tenant storage.TenantID, rt *schemas.ResourceType, q storage.Query) ([]string, error)
+}
+
+// planUsers and planGroups size the data the plan test seeds: enough rows
+// for a cost-based optimizer to prefer indexes where they help.
+const (
+	planUsers  = 1500
+	planGroups = 60
+)
+
+// RunPlanTests proves that the filters identity providers send most, and
+// sorting by userName, run through index lookups: the engine's EXPLAIN shows
+// no scan of a whole table, index or tenant. newStore must return a store
+// that implements FullScans.
+func RunPlanTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
+	s := newStore(t)
+	p, ok := s.(planner)
+	if !ok {
+		t.Fatalf("%T does not implement FullScans", s)
+	}
+	ctx := t.Context()
+	set := schemas.Default()
+	tenant := planTenant(t, s, "plans")
+	other := planTenant(t, s, "plans-other")
+	var lastUser, lastGroup storage.Resource
+	var member7 string // the one member of "Group 7"
+	for _, tn := range []storage.TenantID{other, tenant} {
+		users := make([]storage.Resource, planUsers)
+		for i := range planUsers {
+			r, err := s.Create(ctx, tn, &set.User, storage.Resource{Attributes: planUser(i)})
+			if err != nil {
+				t.Fatalf("seed user %d: %v", i, err)
+			}
+			lastUser, users[i] = r, r
+		}
+		member7 = users[7].ID
+		for i := range planGroups {
+			r, err := s.Create(ctx, tn, &set.Group, storage.Resource{
+				Attributes: map[string]any{"displayName": fmt.Sprintf("Group %d", i), "externalId": fmt.Sprintf("gx-%d", i)},
+				Members:    []storage.Member{{Value: users[i].ID}},
+			})
+			if err != nil {
+				t.Fatalf("seed group %d: %v", i, err)
+			}
+			lastGroup = r
+		}
+	}
+	if a, ok := s.(interface{ Analyze(context.Context) error }); ok {
+		if err := a.Analyze(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recent := lastUser.Meta.Created.Format("2006-01-02T15:04:05.000000Z")
+	cases := []struct {
+		rt     *schemas.ResourceType
+		filter string
+		sortBy string
+	}{
+		{rt: &set.User, filter: `userName eq "User.77@Example.com"`},
+		{rt: &set.User, filter: `userName sw "user.777@"`},
+		{rt: &set.User, filter: `externalId eq "ext-77"`},
+		{rt: &set.User, filter: `id eq "` + lastUser.ID + `"`},
+		{rt: &set.User, filter: `emails.value eq "u77@work.example.com"`},
+		{rt: &set.User, filter: `emails[type eq "work" and value eq "u77@work.example.com"]`},
+		{rt: &set.User, filter: `emails[value eq "u77@home.example.org"]`},
+		{rt: &set.User, filter: `meta.created ge "` + recent + `"`},
+		{rt: &set.User, filter: `meta.lastModified ge "` + recent + `"`},
+		{rt: &set.User, filter: `active eq false`},
+		{rt: &set.User, filter: `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "E77"`},
+		{rt: &set.User, filter: `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter eq "CC-77"`},
+		{rt: &set.User, filter: `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization eq "Org 77"`},
+		{rt: &set.User, filter: `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division eq "Division 77"`},
+		{rt: &set.User, filter: `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "Dept 77"`},
+		{rt: &set.User, filter: `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "mgr-7"`},
+		{rt: &set.User, filter: `department eq "Dept 77" and active eq true`},
+		{rt: &set.User, filter: `userName eq "user.77@example.com" or externalId eq "ext-78"`},
+		{rt: &set.User, filter: `groups.value eq "` + lastGroup.ID + `"`},
+		{rt: &set.User, sortBy: "userName"},
+		{rt: &set.User, sortBy: "meta.created"},
+		{rt: &set.User, sortBy: "meta.lastModified"},
+		{rt: &set.Group, sortBy: "displayName"},
+		{rt: &set.Group, filter: `displayName eq "group 7"`},
+		{rt: &set.Group, filter: `externalId eq "gx-7"`},
+		{rt: &set.Group, filter: `members.value eq "` + member7 + `"`},
+	}
+	for _, c := range cases {
+		name := c.filter
+		if name == "" {
+			name = "sortBy " + c.sortBy
+		}
+		t.Run(name, func(t *testing.T) {
+			q := storage.Query{Count: 10, StartIndex: 1}
+			if c.filter != "" {
+				q.Filter = planFilter(t, c.filter)
+			}
+			if c.sortBy != "" {
+				path, err := filter.ParseAttrPath([]byte(c.sortBy))
+				if err != nil {
+					t.Fatal(err)
+				}
+				q.SortBy = &path
+			}
+			scans, err := p.FullScans(ctx, tenant, c.rt, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, step := range scans {
+				switch {
+				case strings.HasPrefix(step, "scan: "):
+					t.Errorf("the plan scans a whole table or index: %s", step)
+				case c.filter != "" && strings.HasPrefix(step, "tenant: "):
+					t.Errorf("the filter is not served by an index: %s", step)
+				case c.filter == "" && strings.HasPrefix(step, "sort: "):
+					// Without a filter the sort index must give the
+					// order, so that a page reads one page of rows.
+					t.Errorf("the plan sorts the tenant: %s", step)
+				}
+			}
+			page, err := s.List(ctx, tenant, c.rt, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.filter != "" && page.Total == 0 {
+				t.Errorf("the filter matched nothing; the case proves nothing")
+			}
+		})
+	}
+}
+
+func planUser(i int) map[string]any {
+	return map[string]any{
+		"userName":    fmt.Sprintf("user.%d@example.com", i),
+		"externalId":  fmt.Sprintf("ext-%d", i),
+		"active":      i%50 != 0,
+		"displayName": fmt.Sprintf("User %d", i),
+		"emails": []any{
+			map[string]any{"value": fmt.Sprintf("u%d@work.example.com", i), "type": "work", "primary": true},
+			map[string]any{"value": fmt.Sprintf("u%d@home.example.org", i), "type": "home"},
+		},
+		schemas.EnterpriseUserURN: map[string]any{
+			"employeeNumber": fmt.Sprintf("E%d", i),
+			"costCenter":     fmt.Sprintf("CC-%d", i%100),
+			"organization":   fmt.Sprintf("Org %d", i%100),
+			"division":       fmt.Sprintf("Division %d", i%100),
+			"department":     fmt.Sprintf("Dept %d", i%100),
+			"manager":        map[string]any{"value": fmt.Sprintf("mgr-%d", i%100)},
+		},
+	}
+}
+
+func planTenant(t *testing.T, s storage.Store, name string) storage.TenantID {
+	t.Helper()
+	tn, err := s.CreateTenant(t.Context(), name)
+	if err != nil {
+		t.Fatalf("create tenant %s: %v", name, err)
+	}
+	return tn.ID
+}
+
+func planFilter(t *testing.T, s string) filter.Expression {
+	t.Helper()
+	e, err := filter.ParseFilter([]byte(s))
+	if err != nil {
+		t.Fatalf("parse %q: %v", s, err)
+	}
+	return e
+}

@@ -1,0 +1,42 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/scimd/scimd/schemas"
+	"github.com/scimd/scimd/storage"
+)
+
+// TenantWalk starts a FullScans entry for an index walk over a whole tenant.
+// With an ORDER BY that the index serves and a LIMIT, such a walk reads one
+// page; with a filter, it may read the tenant.
+const TenantWalk = "tenant: "
+
+// FullScans returns the steps of the page query of List(q), according to the
+// engine's EXPLAIN, that read more than an index lookup does: "scan: " a
+// whole table or index, TenantWalk a whole tenant, "sort: " a sort of the
+// matches. Tests use it to prove that filters and sorts are index-driven.
+func (s *Store) FullScans(ctx context.Context, tenant storage.TenantID, rt *schemas.ResourceType, q storage.Query) ([]string, error) {
+	p, err := s.planList(tenant, rt, q)
+	if err != nil {
+		return nil, err
+	}
+	text, args, err := p.page.ToSql()
+	if err != nil {
+		return nil, err
+	}
+	return s.d.FullScans(ctx, s.read, text, args)
+}
+
+// Analyze refreshes the engine's table statistics, which its query planner
+// uses to choose between indexes. Engines also do this on their own as
+// tables grow; tests and bulk loads call it to see settled plans at once.
+func (s *Store) Analyze(ctx context.Context) error {
+	for _, stmt := range s.d.Analyze {
+		s.stmts.Add(1)
+		if _, err := s.write.ExecContext(ctx, stmt); err != nil {
+			return s.mapErr("analyze", err)
+		}
+	}
+	return nil
+}
