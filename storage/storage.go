@@ -30,6 +30,9 @@ type Store interface {
 	// Create stores a new resource and returns it with its ID and meta set.
 	// It returns ErrConflict when a unique attribute is taken.
 	Create(ctx context.Context, tenant TenantID, rt *schemas.ResourceType, r Resource) (Resource, error)
+	// CreateMany stores several new resources in one transaction: all of
+	// them, or none. It is Create for imports and bulk loads.
+	CreateMany(ctx context.Context, tenant TenantID, rt *schemas.ResourceType, list []Resource) ([]Resource, error)
 	// Get returns one resource, or ErrNotFound.
 	Get(ctx context.Context, tenant TenantID, rt *schemas.ResourceType, id string, opts GetOptions) (Resource, error)
 	// List returns the resources that match a query, in the query's order.

@@ -24,52 +24,92 @@ func tenantWhere(tenant storage.TenantID) sq.Eq { return sq.Eq{"r.tenant_id": st
 // Create stores a new resource. A resource without an ID gets a fresh
 // time-ordered UUID.
 func (s *Store) Create(ctx context.Context, tenant storage.TenantID, rt *schemas.ResourceType, r storage.Resource) (storage.Resource, error) {
+	out, err := s.CreateMany(ctx, tenant, rt, []storage.Resource{r})
+	if err != nil {
+		return r, err
+	}
+	return out[0], nil
+}
+
+// createBatch bounds the resources of one multi-row INSERT.
+const createBatch = 100
+
+// CreateMany stores new resources in one transaction: all or none.
+func (s *Store) CreateMany(ctx context.Context, tenant storage.TenantID, rt *schemas.ResourceType, list []storage.Resource) ([]storage.Resource, error) {
 	t, err := tableFor(rt)
 	if err != nil {
-		return r, err
-	}
-	if r.ID == "" {
-		id, err := uuid.NewV7()
-		if err != nil {
-			return r, err
-		}
-		r.ID = id.String()
-	}
-	cols, rows, err := extract(t, rt, r.Attributes)
-	if err != nil {
-		return r, err
-	}
-	doc, err := json.Marshal(r.Attributes)
-	if err != nil {
-		return r, fmt.Errorf("encode document: %w", err)
+		return nil, err
 	}
 	now := s.now().UTC().Truncate(timePrecision)
-	r.Meta = storage.Meta{Created: now, LastModified: now, Version: 1}
+	out := make([]storage.Resource, len(list))
+	cols := make([]columns, len(list))
+	docs := make([]string, len(list))
+	var values []valueRow
+	owners := make([]string, 0) // resource ID of each row of values
+	for i, r := range list {
+		if r.ID == "" {
+			id, err := uuid.NewV7()
+			if err != nil {
+				return nil, err
+			}
+			r.ID = id.String()
+		}
+		c, rows, err := extract(t, rt, r.Attributes)
+		if err != nil {
+			return nil, err
+		}
+		doc, err := json.Marshal(r.Attributes)
+		if err != nil {
+			return nil, fmt.Errorf("encode document: %w", err)
+		}
+		r.Meta = storage.Meta{Created: now, LastModified: now, Version: 1}
+		out[i], cols[i], docs[i] = r, c, string(doc)
+		values = append(values, rows...)
+		for range rows {
+			owners = append(owners, r.ID)
+		}
+	}
+	names := []string{"tenant_id", "id", t.nameCol, "external_id", "created", "last_modified", "version", "doc"}
+	if t.rawCol != "" {
+		names = append(names, t.rawCol)
+	}
+	if t.rtype == rtypeUser {
+		names = append(names, "active")
+	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		ins := sq.Insert(t.name)
-		names := []string{"tenant_id", "id", t.nameCol, "external_id", "created", "last_modified", "version", "doc"}
-		vals := []any{string(tenant), r.ID, cols.nameCI, cols.externalID, formatTime(now), formatTime(now), 1, string(doc)}
-		if t.rawCol != "" {
-			names, vals = append(names, t.rawCol), append(vals, cols.name)
+		for start := 0; start < len(out); start += createBatch {
+			ins := sq.Insert(t.name).Columns(names...)
+			for i := start; i < min(start+createBatch, len(out)); i++ {
+				c := cols[i]
+				vals := []any{string(tenant), out[i].ID, c.nameCI, c.externalID, formatTime(now), formatTime(now), 1, docs[i]}
+				if t.rawCol != "" {
+					vals = append(vals, c.name)
+				}
+				if t.rtype == rtypeUser {
+					vals = append(vals, c.active)
+				}
+				ins = ins.Values(vals...)
+			}
+			if _, err := s.exec(ctx, tx, ins); err != nil {
+				return err
+			}
 		}
-		if t.rtype == rtypeUser {
-			names, vals = append(names, "active"), append(vals, cols.active)
-		}
-		if _, err := s.exec(ctx, tx, ins.Columns(names...).Values(vals...)); err != nil {
+		if err := s.insertValues(ctx, tx, tenant, t, owners, values); err != nil {
 			return err
 		}
-		if err := s.insertValues(ctx, tx, tenant, t, r.ID, rows); err != nil {
-			return err
-		}
-		if t.rtype == rtypeGroup && len(r.Members) > 0 {
-			return s.addMembers(ctx, tx, tenant, r.ID, r.Members)
+		for _, r := range out {
+			if t.rtype == rtypeGroup && len(r.Members) > 0 {
+				if err := s.addMembers(ctx, tx, tenant, r.ID, r.Members); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	})
 	if err != nil {
-		return r, s.mapErr("create "+rt.Name, err)
+		return nil, s.mapErr("create "+rt.Name, err)
 	}
-	return r, nil
+	return out, nil
 }
 
 // Get returns one resource.
@@ -208,7 +248,11 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, tenant storage.Tenant
 			"tenant_id": string(tenant), "rtype": t.rtype, "resource_id": cur.ID})); err != nil {
 			return cur, err
 		}
-		if err := s.insertValues(ctx, tx, tenant, t, cur.ID, rows); err != nil {
+		owners := make([]string, len(rows))
+		for i := range owners {
+			owners[i] = cur.ID
+		}
+		if err := s.insertValues(ctx, tx, tenant, t, owners, rows); err != nil {
 			return cur, err
 		}
 		cur.Attributes = e.Attributes
@@ -285,12 +329,13 @@ func (s *Store) Delete(ctx context.Context, tenant storage.TenantID, rt *schemas
 // valuesBatch bounds the rows of one multi-row INSERT.
 const valuesBatch = 200
 
-func (s *Store) insertValues(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, t table, id string, rows []valueRow) error {
+// insertValues writes index rows; owners[i] is the resource of rows[i].
+func (s *Store) insertValues(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, t table, owners []string, rows []valueRow) error {
 	for len(rows) > 0 {
 		n := min(len(rows), valuesBatch)
 		ins := sq.Insert(valuesTable).Columns("tenant_id", "rtype", "resource_id", "attr", "elem", "pos", "v_str", "v_num")
-		for _, r := range rows[:n] {
-			ins = ins.Values(string(tenant), t.rtype, id, r.attr, r.elem, r.pos, r.str, r.num)
+		for i, r := range rows[:n] {
+			ins = ins.Values(string(tenant), t.rtype, owners[i], r.attr, r.elem, r.pos, r.str, r.num)
 		}
 		if _, err := s.exec(ctx, tx, ins); err != nil {
 			if s.d.IsUniqueViolation(err) {
@@ -298,7 +343,7 @@ func (s *Store) insertValues(ctx context.Context, tx *sql.Tx, tenant storage.Ten
 			}
 			return err
 		}
-		rows = rows[n:]
+		rows, owners = rows[n:], owners[n:]
 	}
 	return nil
 }
