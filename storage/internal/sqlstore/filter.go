@@ -351,7 +351,7 @@ func (tr *translator) valuePath(vp *filter.ValuePath) (sq.Sqlizer, error) {
 			return nil, err
 		}
 		alias := fmt.Sprintf("j%d", i)
-		var cond sq.Sqlizer = sq.Expr("1 = 1")
+		cond := sq.Sqlizer(sq.Expr("1 = 1"))
 		if leaf.Operator != filter.PR {
 			if cond, _, err = valueCompare(tr.d, sl, alias, leaf.Operator, leaf.CompareValue); err != nil {
 				return nil, err

@@ -74,8 +74,7 @@ func extract(t table, rt *schemas.ResourceType, doc map[string]any) (columns, []
 			rows = append(rows, r)
 		}
 	}
-	var walk func(urn string, ext bool, attrs schema.Attributes, values map[string]any)
-	walk = func(urn string, ext bool, attrs schema.Attributes, values map[string]any) {
+	walk := func(urn string, ext bool, attrs schema.Attributes, values map[string]any) {
 		for _, def := range attrs {
 			if !ext && columnAttr(t, def.Name()) {
 				continue

@@ -1,0 +1,71 @@
+# Run "make help" for the targets.
+
+GO ?= go
+BIN := bin/scimd
+# Extra flags for go test, e.g. TESTFLAGS=-v or TESTFLAGS='-run TestSQLite'.
+TESTFLAGS ?=
+# Extra flags for "make run", e.g. ARGS='--log-format json'.
+ARGS ?=
+# The MySQL server "make test" uses when SCIMD_TEST_MYSQL_DSN is not set and
+# root with an empty password answers there. The tests create databases of
+# their own on it. For any other server, set SCIMD_TEST_MYSQL_DSN instead.
+TEST_MYSQL_DSN := mysql://root@127.0.0.1:3306/
+GOLANGCI_LINT_VERSION := v2.15.0
+GOLANGCI_LINT ?= $(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+
+.DEFAULT_GOAL := help
+
+##@ General
+
+.PHONY: help
+help: ## Show this help.
+	@awk 'BEGIN {FS = ":.*##"; printf "Usage: make <target>\n"} \
+		/^[a-zA-Z0-9_-]+:.*?##/ { printf "  %-8s %s\n", $$1, $$2 } \
+		/^##@/ { printf "\n%s\n", substr($$0, 5) }' $(MAKEFILE_LIST)
+
+##@ Development
+
+.PHONY: build
+build: ## Build bin/scimd.
+	$(GO) build -o $(BIN) ./cmd/scimd
+
+.PHONY: run
+run: build ## Build and serve on 127.0.0.1:8080 with SQLite in ./data/scimd.db.
+	./$(BIN) serve $(ARGS)
+
+.PHONY: test
+test: ## Vet, then run all tests with the race detector (MySQL too if it answers on 127.0.0.1:3306).
+	$(GO) vet ./...
+	@if [ -z "$${SCIMD_TEST_MYSQL_DSN:-}" ]; then \
+		if { mariadb --no-defaults -uroot -h127.0.0.1 -P3306 --protocol=tcp -e 'select 1' || \
+		     mysql --no-defaults -uroot -h127.0.0.1 -P3306 --protocol=tcp -e 'select 1'; } >/dev/null 2>&1; then \
+			SCIMD_TEST_MYSQL_DSN='$(TEST_MYSQL_DSN)'; export SCIMD_TEST_MYSQL_DSN; \
+			echo "MySQL answers on 127.0.0.1:3306: SCIMD_TEST_MYSQL_DSN=$$SCIMD_TEST_MYSQL_DSN"; \
+		else \
+			echo "No MySQL on 127.0.0.1:3306 and SCIMD_TEST_MYSQL_DSN unset: MySQL tests will be skipped"; \
+		fi; \
+	fi; \
+	echo "$(GO) test -race -count=1 $(TESTFLAGS) ./..."; \
+	$(GO) test -race -count=1 $(TESTFLAGS) ./...
+
+.PHONY: lint
+lint: ## Run golangci-lint (pinned; the first run downloads and builds it).
+	$(GOLANGCI_LINT) run ./...
+
+.PHONY: fmt
+fmt: ## Format the code with gofmt and goimports.
+	$(GOLANGCI_LINT) fmt ./...
+
+##@ Maintenance
+
+.PHONY: tidy
+tidy: ## Tidy go.mod and go.sum.
+	$(GO) mod tidy
+
+.PHONY: verify
+verify: ## Fail if go.mod or go.sum are not tidy.
+	$(GO) mod tidy -diff
+
+.PHONY: clean
+clean: ## Remove bin/ (./data, the database of "make run", is kept).
+	rm -rf bin/

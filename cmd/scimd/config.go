@@ -1,0 +1,79 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+)
+
+// Built-in defaults of the serve flags.
+const (
+	defaultAddr      = "127.0.0.1:8080"
+	defaultDB        = "sqlite:./data/scimd.db"
+	defaultLogFormat = "text"
+	defaultLogLevel  = "info"
+)
+
+// serveConfig is the configuration of the serve command.
+type serveConfig struct {
+	addr      string     // listen address, host:port
+	db        string     // sqlite:PATH or mysql://...
+	logFormat string     // text or json
+	logLevel  slog.Level // minimum level logged
+}
+
+// parseServeFlags reads the serve configuration from args and the
+// environment. A value comes from, in rising order of precedence: the
+// built-in default, the environment variable, the flag. Errors have already
+// been written to stderr; they are flag.ErrHelp or wrap errUsage.
+func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
+	orEnv := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	var cfg serveConfig
+	var level string
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.addr, "addr", orEnv("SCIMD_ADDR", defaultAddr), "listen `address` (env SCIMD_ADDR)")
+	fs.StringVar(&cfg.db, "db", orEnv("SCIMD_DB", defaultDB), "`database`: sqlite:PATH or mysql://USER:PASSWORD@HOST:PORT/DBNAME?params (env SCIMD_DB)")
+	fs.StringVar(&cfg.logFormat, "log-format", orEnv("SCIMD_LOG_FORMAT", defaultLogFormat), "log `format`: text or json (env SCIMD_LOG_FORMAT)")
+	fs.StringVar(&level, "log-level", orEnv("SCIMD_LOG_LEVEL", defaultLogLevel), "minimum log `level`: debug, info, warn or error (env SCIMD_LOG_LEVEL)")
+	fs.Usage = func() {
+		_, _ = fmt.Fprint(fs.Output(), "Usage: scimd serve [flags]\n\nFlags given on the command line override environment variables, which override the defaults shown.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return serveConfig{}, err
+		}
+		return serveConfig{}, fmt.Errorf("%w: %w", errUsage, err)
+	}
+	err := validate(fs, &cfg, level)
+	if err != nil {
+		_, _ = fmt.Fprintf(stderr, "scimd serve: %v\n", err)
+		return serveConfig{}, fmt.Errorf("%w: %w", errUsage, err)
+	}
+	return cfg, nil
+}
+
+// validate checks the values parsed by fs and fills cfg.logLevel.
+func validate(fs *flag.FlagSet, cfg *serveConfig, level string) error {
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	if cfg.logFormat != "text" && cfg.logFormat != "json" {
+		return fmt.Errorf("invalid log format %q: want text or json", cfg.logFormat)
+	}
+	if err := cfg.logLevel.UnmarshalText([]byte(level)); err != nil {
+		return fmt.Errorf("invalid log level %q: want debug, info, warn or error", level)
+	}
+	if _, _, err := parseDB(cfg.db); err != nil {
+		return err
+	}
+	return nil
+}

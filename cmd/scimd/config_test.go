@@ -1,0 +1,124 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+// env returns a getenv function that reads from m.
+func env(m map[string]string) func(string) string {
+	return func(name string) string { return m[name] }
+}
+
+func TestParseServeFlagsPrecedence(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want serveConfig
+	}{
+		{
+			name: "defaults",
+			want: serveConfig{addr: defaultAddr, db: defaultDB, logFormat: "text", logLevel: slog.LevelInfo},
+		},
+		{
+			name: "environment overrides defaults",
+			env: map[string]string{
+				"SCIMD_ADDR":       "0.0.0.0:9000",
+				"SCIMD_DB":         "mysql://scimd:pw@db:3306/scimd",
+				"SCIMD_LOG_FORMAT": "json",
+				"SCIMD_LOG_LEVEL":  "debug",
+			},
+			want: serveConfig{addr: "0.0.0.0:9000", db: "mysql://scimd:pw@db:3306/scimd", logFormat: "json", logLevel: slog.LevelDebug},
+		},
+		{
+			name: "flags override defaults",
+			args: []string{"--addr", ":9001", "--db=sqlite:/var/lib/scimd/scimd.db", "-log-format", "json", "-log-level=warn"},
+			want: serveConfig{addr: ":9001", db: "sqlite:/var/lib/scimd/scimd.db", logFormat: "json", logLevel: slog.LevelWarn},
+		},
+		{
+			name: "flags override environment",
+			env:  map[string]string{"SCIMD_ADDR": "0.0.0.0:9000", "SCIMD_DB": "sqlite:/env.db", "SCIMD_LOG_LEVEL": "debug"},
+			args: []string{"--addr", ":9001", "--db", "sqlite:/flag.db", "--log-level", "error"},
+			want: serveConfig{addr: ":9001", db: "sqlite:/flag.db", logFormat: "text", logLevel: slog.LevelError},
+		},
+		{
+			name: "flag equal to the default still overrides environment",
+			env:  map[string]string{"SCIMD_ADDR": "0.0.0.0:9000"},
+			args: []string{"--addr", defaultAddr},
+			want: serveConfig{addr: defaultAddr, db: defaultDB, logFormat: "text", logLevel: slog.LevelInfo},
+		},
+		{
+			name: "empty environment variable is unset",
+			env:  map[string]string{"SCIMD_ADDR": "", "SCIMD_DB": ""},
+			want: serveConfig{addr: defaultAddr, db: defaultDB, logFormat: "text", logLevel: slog.LevelInfo},
+		},
+		{
+			name: "environment for one flag, flag for another",
+			env:  map[string]string{"SCIMD_DB": "sqlite:/env.db"},
+			args: []string{"--addr", ":9001"},
+			want: serveConfig{addr: ":9001", db: "sqlite:/env.db", logFormat: "text", logLevel: slog.LevelInfo},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseServeFlags(tt.args, env(tt.env), io.Discard)
+			if err != nil {
+				t.Fatalf("parseServeFlags: %v", err)
+			}
+			if got != tt.want {
+				t.Errorf("parseServeFlags = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseServeFlagsErrors(t *testing.T) {
+	tests := []struct {
+		name       string
+		env        map[string]string
+		args       []string
+		wantOutput string // substring of what is written to stderr
+	}{
+		{name: "unknown flag", args: []string{"--nope"}, wantOutput: "flag provided but not defined: -nope"},
+		{name: "positional argument", args: []string{"extra"}, wantOutput: "unexpected arguments"},
+		{name: "log format", args: []string{"--log-format", "xml"}, wantOutput: `invalid log format "xml"`},
+		{name: "log level", args: []string{"--log-level", "loud"}, wantOutput: `invalid log level "loud"`},
+		{name: "log level from environment", env: map[string]string{"SCIMD_LOG_LEVEL": "loud"}, wantOutput: `invalid log level "loud"`},
+		{name: "database scheme", args: []string{"--db", "postgres://u:secret@db/scimd"}, wantOutput: `unsupported database "postgres://u:xxxxx@db/scimd"`},
+		{name: "empty sqlite path", args: []string{"--db", "sqlite:"}, wantOutput: "want sqlite:PATH"},
+		{name: "bad mysql URL", args: []string{"--db", "mysql://u:se%ZZcret@db/scimd"}, wantOutput: `invalid database URL "mysql://u:xxxxx@db/scimd"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr strings.Builder
+			_, err := parseServeFlags(tt.args, env(tt.env), &stderr)
+			if !errors.Is(err, errUsage) {
+				t.Fatalf("parseServeFlags error = %v, want errUsage", err)
+			}
+			if !strings.Contains(stderr.String(), tt.wantOutput) {
+				t.Errorf("stderr = %q, want it to contain %q", stderr.String(), tt.wantOutput)
+			}
+			if strings.Contains(stderr.String()+err.Error(), "cret") {
+				t.Errorf("password leaked: stderr %q, error %q", stderr.String(), err)
+			}
+		})
+	}
+}
+
+func TestParseServeFlagsHelp(t *testing.T) {
+	var stderr strings.Builder
+	_, err := parseServeFlags([]string{"-h"}, env(map[string]string{"SCIMD_DB": "mysql://u:secret@db/x"}), &stderr)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("parseServeFlags -h error = %v, want flag.ErrHelp", err)
+	}
+	for _, want := range []string{"Usage: scimd serve", "-addr", "SCIMD_DB", "override environment variables"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("help does not mention %q:\n%s", want, stderr.String())
+		}
+	}
+}
