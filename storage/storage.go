@@ -161,6 +161,8 @@ type Page struct {
 	// Total is the number of matching resources, or -1 if not counted.
 	Total     int
 	Resources []Resource
-	// NextCursor continues a keyset walk; it is empty on the last page.
+	// NextCursor continues a keyset walk; it is empty on the last page. A
+	// full page in index mode sets it too: the keyset position after the
+	// page, for callers that walk index pages in order.
 	NextCursor string
 }

@@ -76,7 +76,7 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (storage.Store,
 var dialect = sqlstore.Dialect{
 	Name:         "sqlite",
 	InsertIgnore: "OR IGNORE",
-	Match:        sqlstore.MatchGlob,
+	Match:        sqlstore.MatchInstr,
 	FullScans:    fullScans,
 	Analyze:      []string{"ANALYZE"},
 	IsUniqueViolation: func(err error) bool {

@@ -80,9 +80,10 @@ func valueCompare(d Dialect, loc location, alias string, op filter.CompareOperat
 		case filter.CO, filter.EW:
 			return d.Match(col, op, s), false, nil
 		case filter.SW:
-			// The range lets an index serve the prefix on every engine;
-			// the match keeps the result exact.
-			return sq.And{sq.Expr(col+" >= ?", s), sq.Expr(col+" < ?", s+maxRune), d.Match(col, op, s)}, false, nil
+			// A range, which an index serves on every engine: the strings
+			// that start with s sort from s up to s followed by the
+			// greatest code point.
+			return sq.And{sq.Expr(col+" >= ?", s), sq.Expr(col+" < ?", s+maxRune)}, false, nil
 		}
 		arg = s
 	}

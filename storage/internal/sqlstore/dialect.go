@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"unicode/utf8"
 
 	sq "github.com/Masterminds/squirrel"
 	"github.com/scim2/filter-parser/v2"
@@ -45,12 +46,17 @@ func MatchLike(col string, op filter.CompareOperator, value string) sq.Sqlizer {
 	return sq.Expr(col+" LIKE ? ESCAPE '!'", pattern(op, esc, "%"))
 }
 
-// MatchGlob is the Match of SQLite, whose LIKE ignores ASCII case: GLOB is
-// case-sensitive. The metacharacters *, ? and [ in values are bracketed so
-// they match literally.
-func MatchGlob(col string, op filter.CompareOperator, value string) sq.Sqlizer {
-	esc := strings.NewReplacer("[", "[[]", "*", "[*]", "?", "[?]").Replace(value)
-	return sq.Expr(col+" GLOB ?", pattern(op, esc, "*"))
+// MatchInstr is the Match of SQLite, whose LIKE ignores ASCII case and
+// whose GLOB patterns are limited in length: co is instr and ew compares
+// the value's last characters, both exact and free of metacharacters.
+func MatchInstr(col string, op filter.CompareOperator, value string) sq.Sqlizer {
+	if op == filter.EW {
+		return sq.Expr("substr("+col+", ?) = ?", -utf8.RuneCountInString(value), value)
+	}
+	if op == filter.SW {
+		return sq.Expr("substr("+col+", 1, ?) = ?", utf8.RuneCountInString(value), value)
+	}
+	return sq.Expr("instr("+col+", ?) > 0", value)
 }
 
 func pattern(op filter.CompareOperator, escaped, wildcard string) string {

@@ -93,6 +93,11 @@ func (s *Store) List(ctx context.Context, tenant storage.TenantID, rt *schemas.R
 		page.Resources = append(page.Resources, r)
 		last = cursor{Key: ord.key, ID: r.ID, Value: sortValue}
 	}
+	if !q.Keyset && len(page.Resources) == q.Count {
+		// A full index page also tells where the next one starts, so a
+		// sequential walk can continue by keyset instead of OFFSET.
+		page.NextCursor = encodeCursor(last)
+	}
 	if err := rows.Close(); err != nil {
 		return page, s.mapErr("list "+rt.Name, err)
 	}

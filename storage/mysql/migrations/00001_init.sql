@@ -73,7 +73,7 @@ CREATE TABLE attr_values (
   attr        VARCHAR(255) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
   elem        INT NOT NULL,
   pos         INT NOT NULL,
-  v_str       BLOB NULL,
+  v_str       MEDIUMBLOB NULL,
   v_num       DOUBLE NULL,
   PRIMARY KEY (tenant_id, rtype, resource_id, attr, elem, pos),
   KEY attr_values_str (tenant_id, rtype, attr, v_str(255)),
