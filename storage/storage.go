@@ -24,8 +24,36 @@ type Store interface {
 	Tenant(ctx context.Context, name string) (Tenant, error)
 	// Tenants returns every tenant, ordered by name.
 	Tenants(ctx context.Context) ([]Tenant, error)
-	// DeleteTenant removes a tenant and everything it owns.
+	// DeleteTenant removes a tenant and everything it owns, credentials
+	// included.
 	DeleteTenant(ctx context.Context, tenant TenantID) error
+
+	// CreateCredential stores a new credential of the tenant: the SHA-256
+	// hash of a bearer token (32 bytes; the token itself is never stored)
+	// under a name. The name is 1 to 64 characters, without control
+	// characters or white space at either end, and is unique among the
+	// tenant's valid (non-revoked) credentials, compared exactly; a revoked
+	// credential's name may be used again. It returns ErrConflict when the name is taken or the hash
+	// is already the tenant's, a *ValueError for an invalid name or hash,
+	// and ErrNotFound when the tenant does not exist.
+	CreateCredential(ctx context.Context, tenant TenantID, name string, tokenHash []byte) (Credential, error)
+	// Credentials returns every credential of the tenant, revoked ones
+	// included, oldest first.
+	Credentials(ctx context.Context, tenant TenantID) ([]Credential, error)
+	// RevokeCredential revokes a credential of the tenant: it never
+	// authenticates again. Revoking a revoked credential keeps its first
+	// revocation time and is not an error. It returns ErrNotFound when the
+	// tenant has no credential with that ID.
+	RevokeCredential(ctx context.Context, tenant TenantID, id string) error
+	// CredentialByHash returns the tenant's valid credential whose token has
+	// the given SHA-256 hash, or ErrNotFound when there is none, or it is
+	// revoked, or it belongs to another tenant.
+	CredentialByHash(ctx context.Context, tenant TenantID, tokenHash []byte) (Credential, error)
+	// TouchCredential records that a credential was used at the given time.
+	// LastUsed never moves backwards: an earlier time than the recorded one
+	// changes nothing. It returns ErrNotFound when the tenant has no
+	// credential with that ID.
+	TouchCredential(ctx context.Context, tenant TenantID, id string, at time.Time) error
 
 	// Create stores a new resource and returns it with its ID and meta set.
 	// It returns ErrConflict when a unique attribute is taken.
@@ -60,6 +88,21 @@ type Tenant struct {
 	ID      TenantID
 	Name    string // unique; appears in URLs
 	Created time.Time
+}
+
+// A Credential is a bearer token a tenant's SCIM clients authenticate with.
+// It never holds the token or its hash: the token is shown once, when it is
+// made, and only its hash is stored.
+type Credential struct {
+	ID      string // assigned by CreateCredential; opaque
+	Tenant  TenantID
+	Name    string // a label such as "okta"; unique among valid credentials
+	Created time.Time
+	// LastUsed is when the credential last authenticated a request, as
+	// recorded by TouchCredential; nil if it never has.
+	LastUsed *time.Time
+	// Revoked is when the credential was revoked; nil while it is valid.
+	Revoked *time.Time
 }
 
 // A Resource is a stored SCIM resource.

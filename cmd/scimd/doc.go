@@ -3,6 +3,10 @@
 // Usage:
 //
 //	scimd serve [flags]
+//	scimd tenant create NAME [--json] | list [--json] | delete NAME --yes
+//	scimd token create --tenant NAME --name LABEL [--json]
+//	scimd token list --tenant NAME [--json]
+//	scimd token revoke --tenant NAME ID
 //	scimd version
 //
 // The serve command opens the database named by --db, creates or migrates its
@@ -18,6 +22,16 @@
 // or MySQL 8 / MariaDB 10.11+:
 //
 //	--db 'mysql://USER:PASSWORD@HOST:PORT/DBNAME?param=value'
+//
+// On its first start, when the database has no tenant, serve creates the
+// tenant "default" with a SCIM credential and prints the tenant's SCIM base
+// URL and bearer token to standard output, once.
+//
+// The tenant and token commands manage tenants and their SCIM bearer
+// tokens in the database named by --db (or SCIMD_DB), with or without a
+// running server. A token is printed once, when it is made; scimd stores
+// only its SHA-256 hash. With --json, output is JSON on standard output and
+// nothing else goes there; errors and warnings go to standard error.
 //
 // Run "scimd serve -h" for every flag.
 package main

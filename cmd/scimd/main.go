@@ -19,6 +19,8 @@ const usage = `Usage: scimd <command> [flags]
 
 Commands:
   serve     serve SCIM over HTTP
+  tenant    create, list and delete tenants
+  token     create, list and revoke a tenant's SCIM bearer tokens
   version   print the version
 
 Run "scimd <command> -h" for the flags of a command.
@@ -41,7 +43,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "serve":
-		return runServe(ctx, rest, getenv, stderr)
+		return runServe(ctx, rest, getenv, stdout, stderr)
+	case "tenant":
+		return runGroup(ctx, "tenant", tenantUsage, tenantCommands, rest, getenv, stdout, stderr)
+	case "token":
+		return runGroup(ctx, "token", tokenUsage, tokenCommands, rest, getenv, stdout, stderr)
 	case "version":
 		return runVersion(stdout)
 	case "help", "-h", "-help", "--help":

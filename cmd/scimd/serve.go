@@ -8,7 +8,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
+
+	"github.com/scimd/scimd/storage"
 )
 
 // HTTP server limits. The write timeout leaves room for large list
@@ -24,8 +27,10 @@ const (
 
 // runServe runs the serve command: it opens the database, serves HTTP until
 // ctx is canceled, shuts the server down gracefully and closes the
-// database. Logs go to stderr.
-func runServe(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) (err error) {
+// database. Logs go to stderr. On the first start, when the database has no
+// tenant, it creates one (see bootstrapTenant) and prints its token to
+// stdout, the only thing serve ever prints there.
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) (err error) {
 	cfg, err := parseServeFlags(args, getenv, stderr)
 	if err != nil {
 		return err
@@ -46,7 +51,67 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	if err := bootstrapTenant(ctx, store, ln.Addr(), stdout, logger); err != nil {
+		_ = ln.Close()
+		return err
+	}
 	return serveHTTP(ctx, ln, newHandler(store, logger), logger)
+}
+
+// bootstrapTenant makes a new installation usable: when the database has no
+// tenant at all, it creates the tenant "default" with a credential and
+// prints the tenant's SCIM base URL and the bearer token to stdout. The
+// token is printed this once and never logged; the log says only that it
+// was printed. When another instance wins the race to create the tenant,
+// this one leaves it be.
+func bootstrapTenant(ctx context.Context, store storage.Store, addr net.Addr, stdout io.Writer, logger *slog.Logger) error {
+	tenants, err := store.Tenants(ctx)
+	if err != nil {
+		return fmt.Errorf("list tenants: %w", err)
+	}
+	if len(tenants) > 0 {
+		return nil
+	}
+	token, err := createTenantWithToken(ctx, store, defaultTenant)
+	if errors.Is(err, storage.ErrConflict) {
+		logger.Info("tenant created by another instance", "tenant", defaultTenant)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	url := "http://" + advertisedHost(addr) + scimBasePath(defaultTenant)
+	_, err = fmt.Fprintf(stdout, "No tenants yet: created tenant %q with a SCIM credential.\n"+
+		"SCIM base URL: %s\n"+
+		"Bearer token:  %s\n"+
+		"The token is shown only this once; scimd keeps only its hash. "+
+		"Make more with \"scimd token create\".\n",
+		defaultTenant, url, token)
+	if err != nil {
+		logger.Warn("could not print the token of the new tenant; make one with \"scimd token create\"",
+			"tenant", defaultTenant, "err", err)
+		return nil
+	}
+	logger.Info("created the first tenant and printed its SCIM base URL and bearer token to standard output (once)",
+		"tenant", defaultTenant, "scim_base_url", url)
+	return nil
+}
+
+// defaultTenant is the tenant the first start of serve creates.
+const defaultTenant = "default"
+
+// advertisedHost is host:port of the listener for URLs shown to people: an
+// unspecified address (0.0.0.0, ::) becomes localhost.
+func advertisedHost(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok {
+		return addr.String()
+	}
+	host := tcp.IP.String()
+	if tcp.IP == nil || tcp.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, strconv.Itoa(tcp.Port))
 }
 
 // serveHTTP serves h on ln until ctx is canceled, then shuts down

@@ -37,6 +37,13 @@ func (s *syncBuffer) String() string {
 // stops it (as SIGTERM would) and returns run's result.
 func startServe(t *testing.T, args ...string) (addr string, logs *syncBuffer, stop func() error) {
 	t.Helper()
+	return startServeOut(t, io.Discard, args...)
+}
+
+// startServeOut is startServe with the server's standard output going to
+// stdout.
+func startServeOut(t *testing.T, stdout io.Writer, args ...string) (addr string, logs *syncBuffer, stop func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	logs = new(syncBuffer)
 	var runErr error
@@ -44,7 +51,7 @@ func startServe(t *testing.T, args ...string) (addr string, logs *syncBuffer, st
 	go func() {
 		defer close(finished)
 		args := append([]string{"serve", "--addr", "127.0.0.1:0", "--log-format", "json"}, args...)
-		runErr = run(ctx, args, env(nil), io.Discard, logs)
+		runErr = run(ctx, args, env(nil), stdout, logs)
 	}()
 	stop = func() error {
 		cancel()

@@ -12,6 +12,7 @@ const (
 	tenantsTable = "tenants"
 	membersTable = "members"
 	valuesTable  = "attr_values"
+	credsTable   = "credentials"
 )
 
 // Resource type codes stored in attr_values.rtype and members.member_type.

@@ -72,10 +72,11 @@ func (s *Store) Tenants(ctx context.Context) ([]storage.Tenant, error) {
 	return out, s.mapErr("list tenants", rows.Err())
 }
 
-// DeleteTenant removes a tenant and all its rows, in one transaction.
+// DeleteTenant removes a tenant and all its rows, credentials included, in
+// one transaction.
 func (s *Store) DeleteTenant(ctx context.Context, tenant storage.TenantID) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		for _, tbl := range []string{valuesTable, membersTable, usersTable.name, groupsTable.name} {
+		for _, tbl := range []string{valuesTable, membersTable, usersTable.name, groupsTable.name, credsTable} {
 			if _, err := s.exec(ctx, tx, sq.Delete(tbl).Where(sq.Eq{"tenant_id": string(tenant)})); err != nil {
 				return err
 			}
