@@ -135,6 +135,9 @@ type Meta struct {
 type Member struct {
 	Value string // the member's ID
 	Type  string // schemas.UserType or schemas.GroupType
+	// Display is the member's display name as the client gave it when it
+	// added the member (at most maxMemberDisplay runes are kept).
+	Display string
 }
 
 // A GroupRef names a group a user belongs to.
@@ -172,6 +175,9 @@ type Edit struct {
 	// one is not an error.
 	AddMembers    []Member
 	RemoveMembers []string
+	// SkipUnknownMembers makes AddMembers and Members ignore IDs that name
+	// no user or group of the tenant, instead of failing with a ValueError.
+	SkipUnknownMembers bool
 	// Touch bumps the version even when nothing else changes.
 	Touch bool
 }

@@ -14,6 +14,7 @@ const (
 	defaultDB        = "sqlite:./data/scimd.db"
 	defaultLogFormat = "text"
 	defaultLogLevel  = "info"
+	minCursorKey     = 32
 )
 
 // serveConfig is the configuration of the serve command.
@@ -22,6 +23,7 @@ type serveConfig struct {
 	db        string     // sqlite:PATH or mysql://...
 	logFormat string     // text or json
 	logLevel  slog.Level // minimum level logged
+	cursorKey string     // secret that signs pagination cursors; random per process if empty
 }
 
 // parseServeFlags reads the serve configuration from args and the
@@ -40,9 +42,10 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.addr, "addr", orEnv("SCIMD_ADDR", defaultAddr), "listen `address` (env SCIMD_ADDR)")
-	fs.StringVar(&cfg.db, "db", orEnv("SCIMD_DB", defaultDB), "`database`: sqlite:PATH or mysql://USER:PASSWORD@HOST:PORT/DBNAME?params (env SCIMD_DB)")
+	fs.StringVar(&cfg.db, "db", defaultDB, "`database`: sqlite:PATH or mysql://USER:PASSWORD@HOST:PORT/DBNAME?params (env SCIMD_DB)")
 	fs.StringVar(&cfg.logFormat, "log-format", orEnv("SCIMD_LOG_FORMAT", defaultLogFormat), "log `format`: text or json (env SCIMD_LOG_FORMAT)")
 	fs.StringVar(&level, "log-level", orEnv("SCIMD_LOG_LEVEL", defaultLogLevel), "minimum log `level`: debug, info, warn or error (env SCIMD_LOG_LEVEL)")
+	fs.StringVar(&cfg.cursorKey, "cursor-key", "", "`key` that signs pagination cursors, at least 32 characters; instances behind one load balancer must share it (env SCIMD_CURSOR_KEY; default: random per process)")
 	fs.Usage = func() {
 		_, _ = fmt.Fprint(fs.Output(), "Usage: scimd serve [flags]\n\nFlags given on the command line override environment variables, which override the defaults shown.\n\n")
 		fs.PrintDefaults()
@@ -52,6 +55,16 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 			return serveConfig{}, err
 		}
 		return serveConfig{}, fmt.Errorf("%w: %w", errUsage, err)
+	}
+	// Secrets from the environment are read after parsing, so that help
+	// output, which prints defaults, never shows them.
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if !set["db"] {
+		cfg.db = orEnv("SCIMD_DB", defaultDB)
+	}
+	if !set["cursor-key"] {
+		cfg.cursorKey = getenv("SCIMD_CURSOR_KEY")
 	}
 	err := validate(fs, &cfg, level)
 	if err != nil {
@@ -71,6 +84,9 @@ func validate(fs *flag.FlagSet, cfg *serveConfig, level string) error {
 	}
 	if err := cfg.logLevel.UnmarshalText([]byte(level)); err != nil {
 		return fmt.Errorf("invalid log level %q: want debug, info, warn or error", level)
+	}
+	if cfg.cursorKey != "" && len(cfg.cursorKey) < minCursorKey {
+		return fmt.Errorf("the cursor key must be at least %d characters", minCursorKey)
 	}
 	if _, _, err := parseDB(cfg.db); err != nil {
 		return err

@@ -7,20 +7,28 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/scimd/scimd/schemas"
+	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
 )
 
 // readyTimeout bounds the database ping of /readyz.
 const readyTimeout = 2 * time.Second
 
-// newHandler returns scimd's HTTP handler: the health endpoints and, once
-// they exist, the SCIM and admin APIs.
+// newHandler returns scimd's HTTP handler: the health endpoints and the
+// SCIM API of every tenant.
 //
 //	GET /healthz  200 "ok" whenever the process serves HTTP (liveness)
 //	GET /readyz   200 "ok" when the database answers a ping within
 //	              readyTimeout, else 503 (readiness)
-func newHandler(store storage.Store, logger *slog.Logger) http.Handler {
+//	/tenants/{tenant}/scim/v2/...  SCIM 2.0 (package scim)
+func newHandler(store storage.Store, logger *slog.Logger, cursorKey []byte) (http.Handler, error) {
 	mux := http.NewServeMux()
+	api, err := scim.NewHandler(scim.Config{Store: store, Registry: schemas.NewRegistry(), Logger: logger, CursorKey: cursorKey})
+	if err != nil {
+		return nil, err
+	}
+	api.Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeText(w, http.StatusOK, "ok")
 	})
@@ -34,9 +42,7 @@ func newHandler(store storage.Store, logger *slog.Logger) http.Handler {
 		}
 		writeText(w, http.StatusOK, "ok")
 	})
-	// The SCIM routes (/tenants/{tenant}/scim/v2/...) mount here, as a
-	// handler from package scim that is given the store.
-	return mux
+	return mux, nil
 }
 
 // writeText writes a short plain-text response.

@@ -40,7 +40,7 @@ func get(t *testing.T, h http.Handler, path string) (int, string) {
 
 func TestHealthz(t *testing.T) {
 	down := pingStore{ping: func(context.Context) error { return errors.New("down") }}
-	code, body := get(t, newHandler(down, discardLogger()), "/healthz")
+	code, body := get(t, mustHandler(t, down), "/healthz")
 	if code != http.StatusOK || body != "ok" {
 		t.Errorf("GET /healthz with the database down = %d %q, want 200 \"ok\"", code, body)
 	}
@@ -76,7 +76,7 @@ func TestReadyz(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, body := get(t, newHandler(pingStore{ping: tt.ping}, discardLogger()), "/readyz")
+			code, body := get(t, mustHandler(t, pingStore{ping: tt.ping}), "/readyz")
 			if code != tt.wantCode {
 				t.Errorf("GET /readyz = %d %q, want %d", code, body, tt.wantCode)
 			}
@@ -86,7 +86,16 @@ func TestReadyz(t *testing.T) {
 
 func TestUnknownPath(t *testing.T) {
 	up := pingStore{ping: func(context.Context) error { return nil }}
-	if code, _ := get(t, newHandler(up, discardLogger()), "/nope"); code != http.StatusNotFound {
+	if code, _ := get(t, mustHandler(t, up), "/nope"); code != http.StatusNotFound {
 		t.Errorf("GET /nope = %d, want 404", code)
 	}
+}
+
+func mustHandler(t *testing.T, store storage.Store) http.Handler {
+	t.Helper()
+	h, err := newHandler(store, discardLogger(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }

@@ -55,7 +55,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		_ = ln.Close()
 		return err
 	}
-	return serveHTTP(ctx, ln, newHandler(store, logger), logger)
+	h, err := newHandler(store, logger, []byte(cfg.cursorKey))
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	return serveHTTP(ctx, ln, h, logger)
 }
 
 // bootstrapTenant makes a new installation usable: when the database has no

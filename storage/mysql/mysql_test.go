@@ -1,113 +1,19 @@
 package mysql_test
 
 import (
-	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"log/slog"
-	"net/url"
-	"os"
 	"testing"
 
-	gomysql "github.com/go-sql-driver/mysql"
-
 	"github.com/scimd/scimd/conformance"
-	"github.com/scimd/scimd/storage"
-	"github.com/scimd/scimd/storage/mysql"
+	"github.com/scimd/scimd/storage/mysql/mysqltest"
 )
-
-// dsnEnv names the server to test against, as a URL without a database:
-// mysql://root@127.0.0.1:3306/
-const dsnEnv = "SCIMD_TEST_MYSQL_DSN"
 
 // TestMySQL runs the storage conformance suite against MySQL or MariaDB,
 // with a fresh database per subtest.
 func TestMySQL(t *testing.T) {
-	conformance.RunStorageTests(t, storeFactory(t))
+	conformance.RunStorageTests(t, mysqltest.StoreFactory(t))
 }
 
 // TestMySQLPlans checks that common filters and sorts use indexes.
 func TestMySQLPlans(t *testing.T) {
-	conformance.RunPlanTests(t, storeFactory(t))
-}
-
-// storeFactory skips t unless a server is configured, and returns a function
-// that opens a store on a fresh database.
-func storeFactory(t *testing.T) func(t *testing.T) storage.Store {
-	dsn := os.Getenv(dsnEnv)
-	if dsn == "" {
-		t.Skip(dsnEnv + " not set")
-	}
-	server, admin := openServer(t, dsn)
-	return func(t *testing.T) storage.Store {
-		name := createDatabase(t, admin)
-		u := *server
-		u.Path = "/" + name
-		logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-		s, err := mysql.Open(t.Context(), u.String(), logger)
-		if err != nil {
-			t.Fatalf("mysql.Open: %v", err)
-		}
-		t.Cleanup(func() {
-			if err := s.Close(); err != nil {
-				t.Errorf("Close: %v", err)
-			}
-		})
-		return s
-	}
-}
-
-// openServer parses the server URL and connects to the server without a
-// database, for creating and dropping the test databases.
-func openServer(t *testing.T, dsn string) (*url.URL, *sql.DB) {
-	t.Helper()
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("%s: %v", dsnEnv, err)
-	}
-	if u.Scheme != "mysql" || u.Host == "" {
-		t.Fatalf("%s = %q, want mysql://USER[:PASSWORD]@HOST:PORT/", dsnEnv, dsn)
-	}
-	cfg := gomysql.NewConfig()
-	cfg.Net = "tcp"
-	cfg.Addr = u.Host
-	if u.User != nil {
-		cfg.User = u.User.Username()
-		cfg.Passwd, _ = u.User.Password()
-	}
-	connector, err := gomysql.NewConnector(cfg)
-	if err != nil {
-		t.Fatalf("%s: %v", dsnEnv, err)
-	}
-	db := sql.OpenDB(connector)
-	t.Cleanup(func() {
-		if err := db.Close(); err != nil {
-			t.Errorf("close admin connection: %v", err)
-		}
-	})
-	if err := db.PingContext(t.Context()); err != nil {
-		t.Fatalf("connect to %s: %v", u.Redacted(), err)
-	}
-	return u, db
-}
-
-// createDatabase creates an empty database that is dropped when t ends.
-func createDatabase(t *testing.T, admin *sql.DB) string {
-	t.Helper()
-	b := make([]byte, 8)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	name := "scimd_test_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(t.Context(), "CREATE DATABASE `"+name+"` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"); err != nil {
-		t.Fatalf("create database: %v", err)
-	}
-	t.Cleanup(func() {
-		// t.Context is done by now.
-		if _, err := admin.ExecContext(context.Background(), "DROP DATABASE `"+name+"`"); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-	})
-	return name
+	conformance.RunPlanTests(t, mysqltest.StoreFactory(t))
 }

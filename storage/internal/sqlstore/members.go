@@ -15,10 +15,14 @@ const idBatch = 500
 
 // addMembers adds members to a group. It reads only the new members (to
 // check they exist and learn their type), never the group's member list.
-func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, groupID string, members []storage.Member) error {
+func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, groupID string, members []storage.Member, skipUnknown bool) error {
 	ids := make([]string, 0, len(members))
 	seen := make(map[string]bool, len(members))
+	display := make(map[string]string, len(members))
 	for _, m := range members {
+		if m.Display != "" {
+			display[m.Value] = truncateRunes(m.Display, maxMemberDisplay)
+		}
 		if m.Value == groupID {
 			return &storage.ValueError{Attribute: "members", Detail: "a group cannot be a member of itself"}
 		}
@@ -31,15 +35,23 @@ func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, tenant storage.Tenan
 	if err != nil {
 		return err
 	}
+	known := ids[:0]
 	for _, id := range ids {
-		if types[id] == 0 {
+		switch {
+		case types[id] != 0:
+			known = append(known, id)
+		case !skipUnknown:
 			return &storage.ValueError{Attribute: "members", Detail: fmt.Sprintf("no user or group has id %q", id)}
 		}
 	}
-	for chunk := range chunks(ids) {
-		ins := sq.Insert(membersTable).Options(s.d.InsertIgnore).Columns("tenant_id", "group_id", "member_id", "member_type")
+	for chunk := range chunks(known) {
+		ins := sq.Insert(membersTable).Options(s.d.InsertIgnore).Columns("tenant_id", "group_id", "member_id", "member_type", "display")
 		for _, id := range chunk {
-			ins = ins.Values(string(tenant), groupID, id, types[id])
+			var d *string
+			if v, ok := display[id]; ok {
+				d = &v
+			}
+			ins = ins.Values(string(tenant), groupID, id, types[id], d)
 		}
 		if _, err := s.exec(ctx, tx, ins); err != nil {
 			return err
@@ -85,7 +97,7 @@ func (s *Store) editMembers(ctx context.Context, tx *sql.Tx, tenant storage.Tena
 		if _, err := s.exec(ctx, tx, sq.Delete(membersTable).Where(sq.Eq{"tenant_id": string(tenant), "group_id": groupID})); err != nil {
 			return err
 		}
-		return s.addMembers(ctx, tx, tenant, groupID, e.Members)
+		return s.addMembers(ctx, tx, tenant, groupID, e.Members, e.SkipUnknownMembers)
 	}
 	for chunk := range chunks(e.RemoveMembers) {
 		if _, err := s.exec(ctx, tx, sq.Delete(membersTable).Where(sq.Eq{
@@ -94,7 +106,7 @@ func (s *Store) editMembers(ctx context.Context, tx *sql.Tx, tenant storage.Tena
 		}
 	}
 	if len(e.AddMembers) > 0 {
-		return s.addMembers(ctx, tx, tenant, groupID, e.AddMembers)
+		return s.addMembers(ctx, tx, tenant, groupID, e.AddMembers, e.SkipUnknownMembers)
 	}
 	return nil
 }
@@ -135,10 +147,10 @@ func (s *Store) loadRelated(ctx context.Context, q querier, tenant storage.Tenan
 	for chunk := range chunks(ids) {
 		var b sq.SelectBuilder
 		if t.rtype == rtypeGroup {
-			b = sq.Select("m.group_id", "m.member_id", "m.member_type").From(membersTable+" m").
+			b = sq.Select("m.group_id", "m.member_id", "m.member_type", "m.display").From(membersTable+" m").
 				Where(sq.Eq{"m.tenant_id": string(tenant), "m.group_id": chunk}).OrderBy("m.group_id", "m.member_id")
 		} else {
-			b = sq.Select("m.member_id", "m.group_id", "g.display_name").From(membersTable+" m").
+			b = sq.Select("m.member_id", "m.group_id", "g.display_name", "NULL").From(membersTable+" m").
 				Join(groupsTable.name+" g ON g.tenant_id = m.tenant_id AND g.id = m.group_id").
 				Where(sq.Eq{"m.tenant_id": string(tenant), "m.member_id": chunk}).OrderBy("m.member_id", "m.group_id")
 		}
@@ -148,15 +160,16 @@ func (s *Store) loadRelated(ctx context.Context, q querier, tenant storage.Tenan
 		}
 		for rows.Next() {
 			var owner, other string
-			var extra any
-			if err := rows.Scan(&owner, &other, &extra); err != nil {
+			var extra, display any
+			if err := rows.Scan(&owner, &other, &extra, &display); err != nil {
 				rows.Close()
 				return err
 			}
 			r := &list[index[owner]]
 			if t.rtype == rtypeGroup {
 				code, _ := number(extra)
-				r.Members = append(r.Members, storage.Member{Value: other, Type: typeName(int(code))})
+				d, _ := asString(display)
+				r.Members = append(r.Members, storage.Member{Value: other, Type: typeName(int(code)), Display: d})
 			} else {
 				display, _ := asString(extra)
 				r.Groups = append(r.Groups, storage.GroupRef{Value: other, Display: display})
@@ -205,4 +218,17 @@ func chunks(ids []string) func(yield func([]string) bool) {
 			ids = ids[n:]
 		}
 	}
+}
+
+// maxMemberDisplay bounds the stored display name of a member, in runes.
+const maxMemberDisplay = 256
+
+func truncateRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }

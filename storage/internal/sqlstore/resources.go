@@ -99,7 +99,7 @@ func (s *Store) CreateMany(ctx context.Context, tenant storage.TenantID, rt *sch
 		}
 		for _, r := range out {
 			if t.rtype == rtypeGroup && len(r.Members) > 0 {
-				if err := s.addMembers(ctx, tx, tenant, r.ID, r.Members); err != nil {
+				if err := s.addMembers(ctx, tx, tenant, r.ID, r.Members, false); err != nil {
 					return err
 				}
 			}

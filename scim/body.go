@@ -1,0 +1,254 @@
+package scim
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	scimerrors "github.com/elimity-com/scim/errors"
+
+	"github.com/scimd/scimd/schemas"
+)
+
+// normalizeBody rewrites what real clients send into what RFC 7643 allows,
+// before the schema library validates it:
+//   - the enterprise manager as a plain string (Entra) becomes {"value": id},
+//     and "" or null for it in a PATCH becomes a remove;
+//   - a members value that is one id string becomes [{"value": id}];
+//   - an extension path written with "." after the URN (Entra's legacy
+//     separator) uses ":".
+//
+// Bodies that are not JSON objects pass unchanged; the library rejects them.
+func normalizeBody(r *http.Request, st *requestState) ([]byte, error) {
+	var doc map[string]any
+	dec := json.NewDecoder(bytes.NewReader(st.body))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		return st.body, nil //nolint:nilerr // the library answers invalid JSON with invalidSyntax
+	}
+	exts := extensionURNs(st.set)
+	if r.Method == http.MethodPatch {
+		opsKey, _ := keyOf(doc, "Operations")
+		ops, _ := doc[opsKey].([]any)
+		var out []any
+		for _, o := range ops {
+			op, ok := o.(map[string]any)
+			if !ok {
+				out = append(out, o)
+				continue
+			}
+			if err := checkReadOnlyPath(op, route(r)); err != nil {
+				return nil, err
+			}
+			normalizeOp(op, exts)
+			out = append(out, op)
+			out = append(out, clearedKeys(op)...)
+		}
+		if opsKey != "" {
+			doc[opsKey] = out
+		}
+	} else {
+		normalizeManager(doc)
+		if k, ok := keyOf(doc, "members"); ok {
+			memberDisplayNames(doc[k])
+		}
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return nil, errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidSyntax, "the request body could not be read")
+	}
+	return b, nil
+}
+
+func extensionURNs(set schemas.Set) []string {
+	var out []string
+	for _, rt := range set.ResourceTypes() {
+		for _, e := range rt.Extensions {
+			out = append(out, e.Schema.ID)
+		}
+	}
+	return out
+}
+
+// lookup finds a key case-insensitively.
+func lookup(m map[string]any, key string) any {
+	if v, ok := m[key]; ok {
+		return v
+	}
+	for k, v := range m {
+		if strings.EqualFold(k, key) {
+			return v
+		}
+	}
+	return nil
+}
+
+func keyOf(m map[string]any, key string) (string, bool) {
+	for k := range m {
+		if strings.EqualFold(k, key) {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+func normalizeOp(op map[string]any, exts []string) {
+	pathKey, hasPath := keyOf(op, "path")
+	valueKey, hasValue := keyOf(op, "value")
+	if hasPath {
+		path, _ := op[pathKey].(string)
+		path = fixURNSeparator(path, exts)
+		op[pathKey] = path
+		lower := strings.ToLower(path)
+		opKey, _ := keyOf(op, "op")
+		name, _ := op[opKey].(string)
+		if v := op[valueKey]; (v == nil || v == "") && !strings.EqualFold(name, "remove") {
+			// Replacing or adding "" or null clears the attribute (Entra).
+			op[opKey] = "remove"
+			delete(op, valueKey)
+			return
+		}
+		switch {
+		case strings.HasSuffix(lower, ":manager") || lower == "manager":
+			if !hasValue || op[valueKey] == nil || op[valueKey] == "" {
+				if k, ok := keyOf(op, "op"); ok {
+					op[k] = "remove"
+				}
+				delete(op, valueKey)
+			} else if s, ok := op[valueKey].(string); ok {
+				op[valueKey] = map[string]any{"value": s}
+			}
+		case lower == "members":
+			if s, ok := op[valueKey].(string); ok && hasValue {
+				op[valueKey] = []any{map[string]any{"value": s}}
+			}
+			memberDisplayNames(op[valueKey])
+		}
+		return
+	}
+	value, ok := op[valueKey].(map[string]any)
+	if !ok {
+		return
+	}
+	for k, v := range value {
+		fixed := fixURNSeparator(k, exts)
+		if fixed != k {
+			delete(value, k)
+			value[fixed] = v
+		}
+		if s, ok := v.(string); ok && strings.HasSuffix(strings.ToLower(fixed), ":manager") {
+			value[fixed] = map[string]any{"value": s}
+		}
+		if ext, ok := v.(map[string]any); ok {
+			normalizeManager(map[string]any{fixed: ext})
+		}
+	}
+}
+
+// normalizeManager turns a plain-string manager inside extension objects
+// of a resource into {"value": id}.
+func normalizeManager(doc map[string]any) {
+	for _, v := range doc {
+		ext, ok := v.(map[string]any)
+		if !ok {
+			continue
+		}
+		if k, ok := keyOf(ext, "manager"); ok {
+			switch m := ext[k].(type) {
+			case string:
+				if m == "" {
+					delete(ext, k)
+				} else {
+					ext[k] = map[string]any{"value": m}
+				}
+			}
+		}
+	}
+}
+
+// fixURNSeparator rewrites "urn:…:User.attr" to "urn:…:User:attr".
+func fixURNSeparator(path string, exts []string) string {
+	for _, urn := range exts {
+		if len(path) > len(urn) && strings.EqualFold(path[:len(urn)], urn) && path[len(urn)] == '.' {
+			return path[:len(urn)] + ":" + path[len(urn)+1:]
+		}
+	}
+	return path
+}
+
+// clearedKeys takes the keys of a path-less add or replace whose value is
+// "" or null out of the value and returns them as remove operations: that
+// is how Entra clears attributes.
+func clearedKeys(op map[string]any) []any {
+	if _, hasPath := keyOf(op, "path"); hasPath {
+		return nil
+	}
+	valueKey, _ := keyOf(op, "value")
+	value, ok := op[valueKey].(map[string]any)
+	if !ok {
+		return nil
+	}
+	var out []any
+	remove := func(path string) { out = append(out, map[string]any{"op": "remove", "path": path}) }
+	for k, v := range value {
+		switch v := v.(type) {
+		case nil:
+			delete(value, k)
+			remove(k)
+		case string:
+			if v == "" {
+				delete(value, k)
+				remove(k)
+			}
+		case map[string]any:
+			if !strings.HasPrefix(strings.ToLower(k), "urn:") {
+				continue
+			}
+			for sk, sv := range v { // an extension container
+				if sv == nil || sv == "" {
+					delete(v, sk)
+					remove(k + ":" + sk)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// checkReadOnlyPath refuses a PATCH whose path targets a read-only
+// attribute (id, meta, a user's groups) with the mutability error RFC 7644
+// §3.5.2 asks for; the schema library would call such paths invalid.
+func checkReadOnlyPath(op map[string]any, route string) error {
+	pathKey, ok := keyOf(op, "path")
+	if !ok {
+		return nil
+	}
+	path, _ := op[pathKey].(string)
+	top := strings.ToLower(path)
+	if i := strings.IndexAny(top, ".["); i >= 0 {
+		top = top[:i]
+	}
+	if top == "id" || top == "meta" || (top == "groups" && strings.HasPrefix(route, "/Users")) {
+		return errorf(http.StatusBadRequest, scimerrors.ScimTypeMutability, "the attribute "+path+" is read-only and cannot be changed")
+	}
+	return nil
+}
+
+// memberDisplayNames renames "displayName" in member objects to the
+// schema's "display" (Microsoft's reference tests send the former).
+func memberDisplayNames(v any) {
+	list, _ := v.([]any)
+	for _, el := range list {
+		m, ok := el.(map[string]any)
+		if !ok {
+			continue
+		}
+		if k, ok := keyOf(m, "displayName"); ok {
+			if _, has := keyOf(m, "display"); !has {
+				m["display"] = m[k]
+			}
+			delete(m, k)
+		}
+	}
+}

@@ -1,0 +1,109 @@
+package scim
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/scimd/scimd/storage"
+)
+
+func TestParseFilterTolerance(t *testing.T) {
+	cases := []struct {
+		in, want string
+	}{
+		{in: `userName eq "bjensen"`, want: `userName eq "bjensen"`},
+		{in: `externalId eq jyoung`, want: `externalId eq "jyoung"`},
+		{in: `emails co example.com`, want: `emails co "example.com"`},
+		{in: `meta.created gt 2015-05-01T00:00:00Z`, want: `meta.created gt "2015-05-01T00:00:00Z"`},
+		{in: `active eq True`, want: `active eq true`},
+		{in: `title pr and userName eq Bob`, want: `(title pr) and (userName eq "Bob")`},
+		{in: `emails[type eq "work"].value eq "user@contoso.com"`, want: `emails[type eq "work" and value eq "user@contoso.com"]`},
+		{in: `emails[type eq work].value eq user@contoso.com`, want: `emails[type eq "work" and value eq "user@contoso.com"]`},
+		{in: `emails[type eq "work"].value pr`, want: `emails[type eq "work" and value pr]`},
+		{in: `userName eq "a b" or (displayName co x)`, want: `(userName eq "a b") or (displayName co "x")`},
+	}
+	for _, c := range cases {
+		got, err := parseFilter(c.in)
+		if err != nil {
+			t.Errorf("parseFilter(%q): %v", c.in, err)
+			continue
+		}
+		want, err := parseFilter(c.want)
+		if err != nil {
+			t.Fatalf("bad expectation %q: %v", c.want, err)
+		}
+		if gs, ws := stringOf(got), stringOf(want); gs != ws {
+			t.Errorf("parseFilter(%q) = %s, want %s", c.in, gs, ws)
+		}
+	}
+	for _, bad := range []string{`userName eq`, `userName zz "x"`, `(userName eq "x"`, string(make([]byte, MaxFilterLength+1))} {
+		if _, err := parseFilter(bad); err == nil {
+			t.Errorf("parseFilter(%q) accepted", bad)
+		}
+	}
+}
+
+func stringOf(v any) string {
+	if s, ok := v.(interface{ String() string }); ok {
+		return s.String()
+	}
+	return ""
+}
+
+func TestCursorCodec(t *testing.T) {
+	c := cursorCodec{key: []byte("0123456789abcdef0123456789abcdef")}
+	tok := c.encode("tenant-a", "q1", "inner")
+	if got, err := c.decode("tenant-a", "q1", tok); err != nil || got != "inner" {
+		t.Fatalf("round trip = %q, %v", got, err)
+	}
+	tampered := []byte(tok)
+	tampered[3] ^= 1
+	for name, try := range map[string]func() (string, error){
+		"other tenant": func() (string, error) { return c.decode("tenant-b", "q1", tok) },
+		"other query":  func() (string, error) { return c.decode("tenant-a", "q2", tok) },
+		"tampered":     func() (string, error) { return c.decode("tenant-a", "q1", string(tampered)) },
+		"garbage":      func() (string, error) { return c.decode("tenant-a", "q1", "!!") },
+		"other key": func() (string, error) {
+			return cursorCodec{key: []byte("another key")}.decode("tenant-a", "q1", tok)
+		},
+	} {
+		if _, err := try(); !errors.Is(err, storage.ErrInvalidCursor) {
+			t.Errorf("%s: err = %v, want ErrInvalidCursor", name, err)
+		}
+	}
+}
+
+func TestETags(t *testing.T) {
+	for tag, want := range map[string]int64{`W/"3"`: 3, `"12"`: 12, ` W/"7" `: 7} {
+		if v, ok := parseETag(tag); !ok || v != want {
+			t.Errorf("parseETag(%q) = %d, %v", tag, v, ok)
+		}
+	}
+	for _, bad := range []string{`W/"x"`, ``, `"0"`, `W/""`} {
+		if _, ok := parseETag(bad); ok {
+			t.Errorf("parseETag(%q) accepted", bad)
+		}
+	}
+	if etag(5) != `W/"5"` {
+		t.Errorf("etag(5) = %s", etag(5))
+	}
+}
+
+func TestPasswordHash(t *testing.T) {
+	doc := map[string]any{"password": "correct horse"}
+	if err := hashPassword(doc, nil); err != nil {
+		t.Fatal(err)
+	}
+	hash, _ := doc["password"].(string)
+	if hash == "correct horse" || !checkPassword(hash, "correct horse") || checkPassword(hash, "wrong") {
+		t.Fatalf("hash %q does not verify as it should", hash)
+	}
+	again := map[string]any{"password": hash}
+	if err := hashPassword(again, doc); err != nil || again["password"] != hash {
+		t.Errorf("an unchanged hash was hashed again: %v", again["password"])
+	}
+	kept := map[string]any{}
+	if err := hashPassword(kept, doc); err != nil || kept["password"] != hash {
+		t.Errorf("a document without a password lost the stored hash")
+	}
+}

@@ -1,0 +1,278 @@
+package scim
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	scimerrors "github.com/elimity-com/scim/errors"
+	"github.com/elimity-com/scim/schema"
+
+	"github.com/scimd/scimd/schemas"
+	"github.com/scimd/scimd/storage"
+)
+
+// Defaults of Config.
+const (
+	DefaultMaxBodyBytes = 1 << 20 // 1 MiB
+	DefaultMaxResults   = 1000
+	DefaultPageSize     = 100
+)
+
+// Config configures NewHandler.
+type Config struct {
+	Store    storage.Store
+	Registry *schemas.Registry
+	Logger   *slog.Logger
+	// CursorKey signs pagination cursors. Instances behind one load
+	// balancer must share it; empty means a random key per process.
+	CursorKey []byte
+	// MaxBodyBytes limits request bodies (413 above it).
+	MaxBodyBytes int64
+	// MaxResults caps count; DefaultPageSize is the count when none is given.
+	MaxResults int
+}
+
+// Handler serves the SCIM API of every tenant.
+type Handler struct {
+	cfg     Config
+	store   storage.Store
+	log     *slog.Logger
+	servers serverCache
+	cursors cursorCodec
+	walks   *walkCache
+	touched sync.Map // credential ID → time.Time of the last recorded use
+}
+
+// NewHandler returns the SCIM handler, to be mounted at the server root: it
+// answers /tenants/{tenant}/scim/v2/...
+func NewHandler(cfg Config) (*Handler, error) {
+	if cfg.Store == nil || cfg.Registry == nil {
+		return nil, errors.New("scim: Config needs a Store and a Registry")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.MaxResults <= 0 {
+		cfg.MaxResults = DefaultMaxResults
+	}
+	if len(cfg.CursorKey) == 0 {
+		cfg.CursorKey = make([]byte, 32)
+		if _, err := rand.Read(cfg.CursorKey); err != nil {
+			return nil, err
+		}
+	}
+	// Entra sends booleans as "True"/"False" strings. This switch of the
+	// schema library is process-wide; scimd wants it for every tenant.
+	schema.SetAllowStringValues(true)
+	h := &Handler{cfg: cfg, store: cfg.Store, log: cfg.Logger,
+		cursors: cursorCodec{key: cfg.CursorKey}, walks: newWalkCache(4096)}
+	h.servers.build = h.newServer
+	return h, nil
+}
+
+// Register mounts the handler's routes on mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.Handle("/tenants/{tenant}/scim/v2", h)
+	mux.Handle("/tenants/{tenant}/scim/v2/", h)
+}
+
+// requestState is what scimd knows about a request once its tenant and
+// credential are established.
+type requestState struct {
+	tenant storage.Tenant
+	set    schemas.Set
+	cred   storage.Credential
+	base   string // absolute URL of the tenant's SCIM base, for locations
+	body   []byte
+	err    *scimerrors.ScimError // the error scimd meant, for guardWriter
+}
+
+type stateKey struct{}
+
+func stateOf(ctx context.Context) *requestState {
+	st, _ := ctx.Value(stateKey{}).(*requestState)
+	return st
+}
+
+// fail records the error scimd means to answer and returns it, for
+// handlers called by the elimity server.
+func (h *Handler) fail(r *http.Request, err error) error {
+	e := toSCIMError(h.log, r, err)
+	if st := stateOf(r.Context()); st != nil {
+		st.err = &e
+	}
+	return e
+}
+
+// ServeHTTP authenticates the request, reads its body and dispatches it.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("tenant")
+	tenant, err := h.store.Tenant(r.Context(), name)
+	if err != nil {
+		if errors.Is(err, storage.ErrNotFound) {
+			// Unknown tenants look exactly like a bad token: no probing.
+			writeError(w, errorf(http.StatusUnauthorized, "", "missing or invalid bearer token"))
+			return
+		}
+		writeError(w, toSCIMError(h.log, r, err))
+		return
+	}
+	cred, err := h.authenticate(r, tenant)
+	if err != nil {
+		writeError(w, toSCIMError(h.log, r, err))
+		return
+	}
+	set, err := h.cfg.Registry.ForTenant(r.Context(), string(tenant.ID))
+	if err != nil {
+		writeError(w, toSCIMError(h.log, r, err))
+		return
+	}
+	st := &requestState{tenant: tenant, set: set, cred: cred, base: baseURL(r, name)}
+	if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodDelete {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxBodyBytes))
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, errorf(http.StatusRequestEntityTooLarge, "", "the request body is larger than the limit of "+strconv.FormatInt(h.cfg.MaxBodyBytes, 10)+" bytes"))
+			return
+		}
+		if err != nil {
+			writeError(w, errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidSyntax, "the request body could not be read"))
+			return
+		}
+		st.body = body
+	}
+	r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
+	w.Header().Set("Content-Type", contentType)
+	h.dispatch(w, r, st)
+}
+
+// baseURL is the absolute URL of a tenant's SCIM base as the client sees it.
+func baseURL(r *http.Request, tenant string) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if p := r.Header.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
+		scheme = p
+	}
+	return scheme + "://" + r.Host + "/tenants/" + tenant + "/scim/v2"
+}
+
+// route is the part of the path after /scim/v2, without a trailing slash.
+func route(r *http.Request) string {
+	p := strings.TrimPrefix(r.URL.Path, "/tenants/"+r.PathValue("tenant")+"/scim/v2")
+	return strings.TrimSuffix(p, "/")
+}
+
+func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, st *requestState) {
+	path := route(r)
+	switch path {
+	case "/ServiceProviderConfig":
+		if r.Method != http.MethodGet {
+			writeMethodNotAllowed(w, r, "GET")
+			return
+		}
+		h.serveServiceProviderConfig(w, r, st)
+		return
+	case "/Schemas", "/ResourceTypes":
+		if r.Method != http.MethodGet {
+			writeMethodNotAllowed(w, r, "GET")
+			return
+		}
+		h.serveDiscovery(w, r, st)
+		return
+	case "/Me":
+		writeError(w, errorf(http.StatusNotImplemented, "", "/Me is not supported: scimd authenticates provisioning clients, not users"))
+		return
+	case "/Bulk":
+		writeError(w, errorf(http.StatusNotImplemented, "", "bulk operations are not supported (see /ServiceProviderConfig)"))
+		return
+	case "", "/.search":
+		h.serveRootList(w, r, st, path == "/.search")
+		return
+	}
+	for _, rt := range st.set.ResourceTypes() {
+		switch {
+		case path == rt.Endpoint && r.Method == http.MethodGet:
+			h.serveList(w, r, st, &rt, false)
+			return
+		case path == rt.Endpoint+"/.search":
+			if r.Method != http.MethodPost {
+				writeMethodNotAllowed(w, r, "POST")
+				return
+			}
+			h.serveList(w, r, st, &rt, true)
+			return
+		case strings.HasPrefix(path, rt.Endpoint+"/") && r.Method == http.MethodGet:
+			h.serveGet(w, r, st, &rt, strings.TrimPrefix(path, rt.Endpoint+"/"))
+			return
+		}
+	}
+	srv, err := h.servers.get(st.tenant.ID, st.set, st.base)
+	if err != nil {
+		writeError(w, toSCIMError(h.log, r, err))
+		return
+	}
+	if st.body != nil {
+		body, err := normalizeBody(r, st)
+		if err != nil {
+			writeError(w, toSCIMError(h.log, r, err))
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.ContentLength = int64(len(body))
+	}
+	srv.ServeHTTP(&guardWriter{ResponseWriter: w, st: st}, stripToV2(r))
+}
+
+// stripToV2 makes the request path start at /v2, as the elimity server
+// expects.
+func stripToV2(r *http.Request) *http.Request {
+	r2 := r.Clone(r.Context())
+	r2.URL.Path = "/v2" + route(r)
+	r2.URL.RawPath = ""
+	return r2
+}
+
+// writeMethodNotAllowed answers 405 with an Allow header.
+func writeMethodNotAllowed(w http.ResponseWriter, r *http.Request, allow string) {
+	w.Header().Set("Allow", allow)
+	writeError(w, errorf(http.StatusMethodNotAllowed, "", r.Method+" is not allowed here; use "+allow))
+}
+
+// authenticate checks the bearer token against the tenant's credentials
+// and records its use (at most once a minute per credential).
+func (h *Handler) authenticate(r *http.Request, tenant storage.Tenant) (storage.Credential, error) {
+	const prefix = "bearer "
+	auth := r.Header.Get("Authorization")
+	if len(auth) <= len(prefix) || !strings.EqualFold(auth[:len(prefix)], prefix) {
+		return storage.Credential{}, errorf(http.StatusUnauthorized, "", "missing or invalid bearer token")
+	}
+	cred, err := h.store.CredentialByHash(r.Context(), tenant.ID, HashToken(strings.TrimSpace(auth[len(prefix):])))
+	if errors.Is(err, storage.ErrNotFound) {
+		return cred, errorf(http.StatusUnauthorized, "", "missing or invalid bearer token")
+	}
+	if err != nil {
+		return cred, err
+	}
+	now := time.Now()
+	if last, ok := h.touched.Load(cred.ID); !ok || now.Sub(last.(time.Time)) > time.Minute {
+		h.touched.Store(cred.ID, now)
+		if err := h.store.TouchCredential(r.Context(), tenant.ID, cred.ID, now); err != nil {
+			h.log.WarnContext(r.Context(), "record credential use", "credential", cred.ID, "err", err)
+		}
+	}
+	return cred, nil
+}

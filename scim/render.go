@@ -1,0 +1,251 @@
+package scim
+
+import (
+	"strings"
+
+	"github.com/scim2/filter-parser/v2"
+
+	"github.com/scimd/scimd/schemas"
+	"github.com/scimd/scimd/storage"
+)
+
+// timeFormat renders meta timestamps: RFC 3339 in UTC, in seconds, the
+// form the schema library uses in the responses to POST and PUT.
+const timeFormat = "2006-01-02T15:04:05Z07:00"
+
+// render is a stored resource as the client sees it: the document without
+// write-only values, with id, schemas, meta, and the members of a group or
+// the groups of a user when they were loaded.
+func render(st *requestState, rt *schemas.ResourceType, res storage.Resource) map[string]any {
+	out := make(map[string]any, len(res.Attributes)+5)
+	for k, v := range res.Attributes {
+		out[k] = v
+	}
+	stripNever(rt, out)
+	out["id"] = res.ID
+	list := []any{rt.Schema.ID}
+	for _, e := range rt.Extensions {
+		if _, ok := out[e.Schema.ID]; ok {
+			list = append(list, e.Schema.ID)
+		}
+	}
+	out["schemas"] = list
+	out["meta"] = map[string]any{
+		"resourceType": rt.Name,
+		"created":      res.Meta.Created.UTC().Format(timeFormat),
+		"lastModified": res.Meta.LastModified.UTC().Format(timeFormat),
+		"location":     st.base + rt.Endpoint + "/" + res.ID,
+		"version":      etag(res.Meta.Version),
+	}
+	if rt.Name == schemas.GroupType && res.Members != nil {
+		members := make([]any, len(res.Members))
+		for i, m := range res.Members {
+			endpoint := "/Users/"
+			if m.Type == schemas.GroupType {
+				endpoint = "/Groups/"
+			}
+			member := map[string]any{"value": m.Value, "type": m.Type, "$ref": st.base + endpoint + m.Value}
+			if m.Display != "" {
+				member["display"] = m.Display
+			}
+			members[i] = member
+		}
+		out["members"] = members
+	}
+	if rt.Name == schemas.UserType && res.Groups != nil && len(res.Groups) > 0 {
+		groups := make([]any, len(res.Groups))
+		for i, g := range res.Groups {
+			groups[i] = map[string]any{"value": g.Value, "display": g.Display, "type": "direct", "$ref": st.base + "/Groups/" + g.Value}
+		}
+		out["groups"] = groups
+	}
+	return out
+}
+
+// stripNever removes attributes whose definition says they are never
+// returned (password).
+func stripNever(rt *schemas.ResourceType, doc map[string]any) {
+	for _, a := range rt.Schema.Attributes {
+		if a.Returned() == "never" {
+			delete(doc, a.Name())
+		}
+	}
+	for _, e := range rt.Extensions {
+		ext, ok := doc[e.Schema.ID].(map[string]any)
+		if !ok {
+			continue
+		}
+		for _, a := range e.Schema.Attributes {
+			if a.Returned() == "never" {
+				delete(ext, a.Name())
+			}
+		}
+	}
+}
+
+// A projection is what the attributes and excludedAttributes parameters
+// ask for (RFC 7644 §3.9).
+type projection struct {
+	include, exclude []schemas.Attribute
+}
+
+// parseProjection reads the two comma-separated lists. Names that are not
+// attributes of the type are ignored, as are value filters in them
+// (emails[type eq "work"] means emails).
+func parseProjection(rt *schemas.ResourceType, attributes, excluded string) projection {
+	var p projection
+	p.include = projectionList(rt, attributes)
+	p.exclude = projectionList(rt, excluded)
+	return p
+}
+
+func projectionList(rt *schemas.ResourceType, list string) []schemas.Attribute {
+	var out []schemas.Attribute
+	for _, name := range strings.Split(list, ",") {
+		name = strings.TrimSpace(name)
+		if i := strings.IndexByte(name, '['); i >= 0 {
+			name = name[:i]
+		}
+		if name == "" {
+			continue
+		}
+		path, err := filter.ParseAttrPath([]byte(name))
+		if err != nil {
+			continue
+		}
+		if a, err := rt.Resolve(path); err == nil {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// wants reports whether a top-level attribute of the resource type (by
+// canonical name) is part of the response.
+func (p projection) wants(name string) bool {
+	for _, a := range p.exclude {
+		if a.Parent == nil && !a.Extension && strings.EqualFold(a.Def.Name(), name) {
+			return false
+		}
+	}
+	if len(p.include) == 0 {
+		return true
+	}
+	for _, a := range p.include {
+		top := a.Def.Name()
+		if a.Parent != nil {
+			top = a.Parent.Name()
+		}
+		if !a.Extension && strings.EqualFold(top, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// apply trims a rendered resource to the projection. id and schemas are
+// always returned.
+func (p projection) apply(obj map[string]any) map[string]any {
+	if len(p.include) == 0 && len(p.exclude) == 0 {
+		return obj
+	}
+	out := obj
+	if len(p.include) > 0 {
+		out = map[string]any{"id": obj["id"], "schemas": obj["schemas"]}
+		for _, a := range p.include {
+			copyPath(out, obj, a)
+		}
+	}
+	for _, a := range p.exclude {
+		name := strings.ToLower(a.Def.Name())
+		if a.Def.Returned() == "always" || (a.Parent == nil && (name == "id" || name == "schemas")) {
+			continue
+		}
+		deletePath(out, a)
+	}
+	return out
+}
+
+// container returns the map that holds an attribute: the resource itself,
+// or its extension object.
+func container(obj map[string]any, a schemas.Attribute, create bool) map[string]any {
+	if !a.Extension {
+		return obj
+	}
+	ext, ok := obj[a.SchemaURN].(map[string]any)
+	if !ok && create {
+		ext = map[string]any{}
+		obj[a.SchemaURN] = ext
+	}
+	return ext
+}
+
+func copyPath(dst, src map[string]any, a schemas.Attribute) {
+	from := container(src, a, false)
+	if from == nil {
+		return
+	}
+	if a.Parent == nil {
+		if v, ok := from[a.Def.Name()]; ok {
+			container(dst, a, true)[a.Def.Name()] = v
+		}
+		return
+	}
+	v, ok := from[a.Parent.Name()]
+	if !ok {
+		return
+	}
+	to := container(dst, a, true)
+	switch v := v.(type) {
+	case map[string]any:
+		m, _ := to[a.Parent.Name()].(map[string]any)
+		if m == nil {
+			m = map[string]any{}
+		}
+		if sub, ok := v[a.Def.Name()]; ok {
+			m[a.Def.Name()] = sub
+		}
+		to[a.Parent.Name()] = m
+	case []any: // a sub-attribute of every element
+		list := make([]any, 0, len(v))
+		for _, el := range v {
+			if m, ok := el.(map[string]any); ok {
+				if sub, ok := m[a.Def.Name()]; ok {
+					list = append(list, map[string]any{a.Def.Name(): sub})
+				}
+			}
+		}
+		to[a.Parent.Name()] = list
+	}
+}
+
+func deletePath(obj map[string]any, a schemas.Attribute) {
+	from := container(obj, a, false)
+	if from == nil {
+		return
+	}
+	if a.Parent == nil {
+		delete(from, a.Def.Name())
+		return
+	}
+	switch v := from[a.Parent.Name()].(type) {
+	case map[string]any:
+		delete(v, a.Def.Name())
+	case []any:
+		for _, el := range v {
+			if m, ok := el.(map[string]any); ok {
+				delete(m, a.Def.Name())
+			}
+		}
+	}
+}
+
+// readOptions says which related data a read must load: a group's members
+// and a user's groups only when the response includes them.
+func readOptions(rt *schemas.ResourceType, attributes, excluded string) storage.GetOptions {
+	p := parseProjection(rt, attributes, excluded)
+	return storage.GetOptions{
+		Members: rt.Name == schemas.GroupType && p.wants("members"),
+		Groups:  rt.Name == schemas.UserType && p.wants("groups"),
+	}
+}

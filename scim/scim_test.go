@@ -1,0 +1,67 @@
+package scim_test
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+
+	"github.com/scimd/scimd/conformance"
+	"github.com/scimd/scimd/schemas"
+	"github.com/scimd/scimd/scim"
+	"github.com/scimd/scimd/storage"
+	"github.com/scimd/scimd/storage/mysql/mysqltest"
+	"github.com/scimd/scimd/storage/sqlite"
+)
+
+// TestHTTPSQLite runs the HTTP conformance suite against the SCIM handler
+// over a real HTTP round trip, on SQLite.
+func TestHTTPSQLite(t *testing.T) {
+	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "scimd.db"), logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	conformance.RunHTTPTests(t, newTargets(t, s, logger))
+}
+
+// newTargets serves the SCIM API of store over httptest and makes a fresh
+// tenant with a credential for every target.
+func newTargets(t *testing.T, store storage.Store, logger *slog.Logger) func(t *testing.T) conformance.Target {
+	h, err := scim.NewHandler(scim.Config{Store: store, Registry: schemas.NewRegistry(), Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	h.Register(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	var n atomic.Int64
+	return func(t *testing.T) conformance.Target {
+		name := fmt.Sprintf("t%d", n.Add(1))
+		tenant, err := store.CreateTenant(t.Context(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		token, hash, err := scim.NewToken()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.CreateCredential(t.Context(), tenant.ID, "test", hash); err != nil {
+			t.Fatal(err)
+		}
+		return conformance.Target{BaseURL: srv.URL + "/tenants/" + name + "/scim/v2", Token: token, Client: srv.Client()}
+	}
+}
+
+// TestHTTPMySQL runs the HTTP conformance suite on MySQL, when a server is
+// configured (see mysqltest).
+func TestHTTPMySQL(t *testing.T) {
+	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	s := mysqltest.StoreFactory(t)(t)
+	conformance.RunHTTPTests(t, newTargets(t, s, logger))
+}
