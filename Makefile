@@ -48,6 +48,14 @@ test: ## Vet, then run all tests with the race detector (MySQL too if it answers
 	echo "$(GO) test -race -count=1 $(TESTFLAGS) ./..."; \
 	$(GO) test -race -count=1 $(TESTFLAGS) ./...
 
+.PHONY: conformance
+conformance: build ## Run Okta's and Microsoft's SCIM test suites (newman) against bin/scimd, on SQLite and MySQL.
+	@if [ -z "$${SCIMD_TEST_MYSQL_DSN:-}" ] && { mariadb --no-defaults -uroot -h127.0.0.1 -P3306 --protocol=tcp -e 'select 1' || \
+	     mysql --no-defaults -uroot -h127.0.0.1 -P3306 --protocol=tcp -e 'select 1'; } >/dev/null 2>&1; then \
+		SCIMD_TEST_MYSQL_DSN='$(TEST_MYSQL_DSN)'; export SCIMD_TEST_MYSQL_DSN; \
+	fi; \
+	SCIMD_BIN=$(BIN) conformance/suites/run.sh
+
 .PHONY: lint
 lint: ## Run golangci-lint (pinned; the first run downloads and builds it).
 	$(GOLANGCI_LINT) run ./...
