@@ -168,13 +168,6 @@ func httpNewClient(t *testing.T, tg Target) *httpClient {
 	return &httpClient{t: t, ctx: t.Context(), base: tg.BaseURL, token: tg.Token, hc: hc}
 }
 
-// withToken returns a copy of c that authenticates with another token.
-func (c *httpClient) withToken(token string) *httpClient {
-	d := *c
-	d.token = token
-	return &d
-}
-
 // An httpResp is a response, read in full. Body is the decoded JSON object
 // (nil when the body is empty, not JSON or not an object); numbers are
 // json.Number so that integers can be told from floats.
@@ -291,13 +284,13 @@ func (r *httpResp) String() string {
 }
 
 func httpExcerpt(raw []byte) string {
-	const max = 400
+	const maxExcerpt = 400
 	s := strings.Join(strings.Fields(string(raw)), " ")
 	if s == "" {
 		return "(empty body)"
 	}
-	if len(s) > max {
-		return s[:max] + "…"
+	if len(s) > maxExcerpt {
+		return s[:maxExcerpt] + "…"
 	}
 	return s
 }

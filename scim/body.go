@@ -71,19 +71,6 @@ func extensionURNs(set schemas.Set) []string {
 	return out
 }
 
-// lookup finds a key case-insensitively.
-func lookup(m map[string]any, key string) any {
-	if v, ok := m[key]; ok {
-		return v
-	}
-	for k, v := range m {
-		if strings.EqualFold(k, key) {
-			return v
-		}
-	}
-	return nil
-}
-
 func keyOf(m map[string]any, key string) (string, bool) {
 	for k := range m {
 		if strings.EqualFold(k, key) {

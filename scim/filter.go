@@ -52,8 +52,8 @@ func quoteBareValues(s string) string {
 	prevOp := false
 	for i := 0; i < len(s); {
 		c := s[i]
-		switch {
-		case c == '"':
+		switch c {
+		case '"':
 			j := i + 1
 			for j < len(s) && s[j] != '"' {
 				if s[j] == '\\' {
@@ -64,7 +64,7 @@ func quoteBareValues(s string) string {
 			j = min(j+1, len(s))
 			b.WriteString(s[i:j])
 			i, prevOp = j, false
-		case c == ' ' || c == '\t' || c == '(' || c == ')' || c == '[' || c == ']':
+		case ' ', '\t', '(', ')', '[', ']':
 			b.WriteByte(c)
 			i++
 			if c != ' ' && c != '\t' {

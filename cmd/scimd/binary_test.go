@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -29,7 +30,7 @@ func TestBinaryHTTPConformance(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	db := "sqlite:" + filepath.Join(dir, "scimd.db")
-	serve := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db)
+	serve := exec.CommandContext(context.WithoutCancel(t.Context()), bin, "serve", "--addr", "127.0.0.1:0", "--db", db)
 	stderr, err := serve.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
