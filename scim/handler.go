@@ -50,6 +50,30 @@ type Handler struct {
 	cursors cursorCodec
 	walks   *walkCache
 	touched sync.Map // credential ID → time.Time of the last recorded use
+	tenants sync.Map // tenant name → cachedTenant
+}
+
+// tenantTTL is how long a tenant looked up by name is reused. A deleted
+// tenant's credentials are gone at once, so a stale entry admits no one.
+const tenantTTL = 10 * time.Second
+
+type cachedTenant struct {
+	tenant  storage.Tenant
+	expires time.Time
+}
+
+// tenant returns the tenant named in the path, from a short-lived cache.
+func (h *Handler) tenant(r *http.Request, name string) (storage.Tenant, error) {
+	now := time.Now()
+	if c, ok := h.tenants.Load(name); ok && now.Before(c.(cachedTenant).expires) {
+		return c.(cachedTenant).tenant, nil
+	}
+	t, err := h.store.Tenant(r.Context(), name)
+	if err != nil {
+		return t, err
+	}
+	h.tenants.Store(name, cachedTenant{tenant: t, expires: now.Add(tenantTTL)})
+	return t, nil
 }
 
 // NewHandler returns the SCIM handler, to be mounted at the server root: it
@@ -119,7 +143,7 @@ func (h *Handler) fail(r *http.Request, err error) error {
 // ServeHTTP authenticates the request, reads its body and dispatches it.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("tenant")
-	tenant, err := h.store.Tenant(r.Context(), name)
+	tenant, err := h.tenant(r, name)
 	if err != nil {
 		if errors.Is(err, storage.ErrNotFound) {
 			// Unknown tenants look exactly like a bad token: no probing.
