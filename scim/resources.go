@@ -2,6 +2,7 @@ package scim
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"strings"
 
@@ -66,7 +67,7 @@ func (rh *resourceHandler) Replace(r *http.Request, id string, attrs scim.Resour
 	}
 	res, err := rh.h.store.Update(r.Context(), st.tenant.ID, rt, id, storage.UpdateOptions{IfVersion: ifVersion},
 		func(cur storage.Resource) (storage.Edit, error) {
-			next := cloneDoc(doc)
+			next := maps.Clone(doc)
 			if err := hashPassword(next, cur.Attributes); err != nil {
 				return storage.Edit{}, err
 			}
@@ -263,12 +264,4 @@ func dropEmpty(v any) any {
 		}
 	}
 	return v
-}
-
-func cloneDoc(doc map[string]any) map[string]any {
-	out := make(map[string]any, len(doc))
-	for k, v := range doc {
-		out[k] = v
-	}
-	return out
 }

@@ -2,6 +2,7 @@ package patch
 
 import (
 	"github.com/elimity-com/scim/schema"
+	"maps"
 
 	"github.com/scimd/scimd/schemas"
 )
@@ -100,7 +101,7 @@ func (a *applier) updateSub(t target, v any) error {
 		if !ok {
 			continue
 		}
-		if err := merge(t.attr.Def, t.name, m, copyMap(src)); err != nil {
+		if err := merge(t.attr.Def, t.name, m, maps.Clone(src)); err != nil {
 			return err
 		}
 		touched = append(touched, i)
@@ -189,7 +190,7 @@ func (a *applier) updateSelected(t target, v any) error {
 		case src == nil:
 			list[i] = simple
 		case isMap:
-			if err := merge(def, t.name, m, copyMap(src)); err != nil {
+			if err := merge(def, t.name, m, maps.Clone(src)); err != nil {
 				return err
 			}
 		default:
@@ -371,12 +372,4 @@ func mapValue(m map[string]any) any {
 		return nil
 	}
 	return m
-}
-
-func copyMap(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }

@@ -69,13 +69,27 @@ func countNodes(e filter.Expression) int {
 }
 
 func (tr *translator) expr(e filter.Expression) (sq.Sqlizer, error) {
+	return logic(e, func(e filter.Expression) (sq.Sqlizer, error) {
+		switch e := e.(type) {
+		case *filter.AttributeExpression:
+			return tr.attrExpr(e)
+		case *filter.ValuePath:
+			return tr.valuePath(e)
+		}
+		return nil, storage.NewFilterError("unsupported filter expression")
+	})
+}
+
+// logic translates the and, or and not of a filter, with term for every
+// other node.
+func logic(e filter.Expression, term func(filter.Expression) (sq.Sqlizer, error)) (sq.Sqlizer, error) {
 	switch e := e.(type) {
 	case *filter.LogicalExpression:
-		l, err := tr.expr(e.Left)
+		l, err := logic(e.Left, term)
 		if err != nil {
 			return nil, err
 		}
-		r, err := tr.expr(e.Right)
+		r, err := logic(e.Right, term)
 		if err != nil {
 			return nil, err
 		}
@@ -84,17 +98,13 @@ func (tr *translator) expr(e filter.Expression) (sq.Sqlizer, error) {
 		}
 		return sq.And{l, r}, nil
 	case *filter.NotExpression:
-		in, err := tr.expr(e.Expression)
+		in, err := logic(e.Expression, term)
 		if err != nil {
 			return nil, err
 		}
 		return not(in), nil
-	case *filter.AttributeExpression:
-		return tr.attrExpr(e)
-	case *filter.ValuePath:
-		return tr.valuePath(e)
 	}
-	return nil, storage.NewFilterError("unsupported filter expression")
+	return term(e)
 }
 
 // not negates a condition so that rows for which it is unknown (NULL) match:
@@ -378,33 +388,16 @@ func conjuncts(e filter.Expression) []filter.Expression {
 // bracket translates the logic of a value filter, with leaf for each
 // comparison.
 func (tr *translator) bracket(e filter.Expression, leaf func(*filter.AttributeExpression) (sq.Sqlizer, error)) (sq.Sqlizer, error) {
-	switch e := e.(type) {
-	case *filter.LogicalExpression:
-		l, err := tr.bracket(e.Left, leaf)
-		if err != nil {
-			return nil, err
+	return logic(e, func(e filter.Expression) (sq.Sqlizer, error) {
+		a, ok := e.(*filter.AttributeExpression)
+		if !ok {
+			return nil, storage.NewFilterError("value filters cannot be nested")
 		}
-		r, err := tr.bracket(e.Right, leaf)
-		if err != nil {
-			return nil, err
+		if a.AttributePath.SubAttribute != nil || a.AttributePath.URIPrefix != nil {
+			return nil, storage.NewFilterError("inside [ ] name a sub-attribute only, not %q", a.AttributePath.String())
 		}
-		if e.Operator == filter.OR {
-			return sq.Or{l, r}, nil
-		}
-		return sq.And{l, r}, nil
-	case *filter.NotExpression:
-		in, err := tr.bracket(e.Expression, leaf)
-		if err != nil {
-			return nil, err
-		}
-		return not(in), nil
-	case *filter.AttributeExpression:
-		if e.AttributePath.SubAttribute != nil || e.AttributePath.URIPrefix != nil {
-			return nil, storage.NewFilterError("inside [ ] name a sub-attribute only, not %q", e.AttributePath.String())
-		}
-		return leaf(e)
-	}
-	return nil, storage.NewFilterError("value filters cannot be nested")
+		return leaf(a)
+	})
 }
 
 // elementLeaf is one comparison inside attr[...]: a row of the same element
