@@ -9,9 +9,12 @@ import (
 // Group resource types with their extensions. A Set is a value; a new
 // version is a new Set.
 type Set struct {
-	Version int64
-	User    ResourceType
-	Group   ResourceType
+	// Version is the tenant's schema version; 0 is Default, which every
+	// tenant has until it sets a definition.
+	Version    int64
+	Definition Definition
+	User       ResourceType
+	Group      ResourceType
 }
 
 // ResourceTypes returns the resource types of the set, User first.
@@ -21,7 +24,6 @@ func (s Set) ResourceTypes() []ResourceType { return []ResourceType{s.User, s.Gr
 // Enterprise User extension, and core Group.
 func Default() Set {
 	return Set{
-		Version: 1,
 		User: ResourceType{
 			Name:       UserType,
 			Endpoint:   "/Users",
@@ -36,32 +38,51 @@ func Default() Set {
 	}
 }
 
-// A Registry hands out the schema set of each tenant. Tenants without a set
-// of their own get Default. It is safe for concurrent use.
+// A Source loads a tenant's definition at a version: the JSON that
+// ParseDefinition reads.
+type Source func(ctx context.Context, tenantID string, version int64) ([]byte, error)
+
+// A Registry hands out the schema set of each tenant at the version the
+// caller knows to be current, building each set once. It is safe for
+// concurrent use.
 type Registry struct {
+	src     Source
 	mu      sync.RWMutex
 	tenants map[string]Set // by tenant ID; guarded by mu
 }
 
-// NewRegistry returns an empty registry.
-func NewRegistry() *Registry { return &Registry{tenants: make(map[string]Set)} }
-
-// ForTenant returns the schema set of the tenant.
-func (r *Registry) ForTenant(_ context.Context, tenantID string) (Set, error) {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if s, ok := r.tenants[tenantID]; ok {
-		return s, nil
-	}
-	return Default(), nil
+// NewRegistry returns a registry that loads definitions from src. A nil
+// src serves Default to every tenant.
+func NewRegistry(src Source) *Registry {
+	return &Registry{src: src, tenants: make(map[string]Set)}
 }
 
-// Put installs a tenant's schema set, replacing any older version.
-func (r *Registry) Put(tenantID string, s Set) {
+// ForTenant returns the tenant's schema set at version (0: Default).
+func (r *Registry) ForTenant(ctx context.Context, tenantID string, version int64) (Set, error) {
+	if version == 0 || r.src == nil {
+		return Default(), nil
+	}
+	r.mu.RLock()
+	s, ok := r.tenants[tenantID]
+	r.mu.RUnlock()
+	if ok && s.Version == version {
+		return s, nil
+	}
+	raw, err := r.src(ctx, tenantID, version)
+	if err != nil {
+		return Set{}, err
+	}
+	d, err := ParseDefinition(raw)
+	if err != nil {
+		return Set{}, err
+	}
+	if s, err = BuildSet(version, d); err != nil {
+		return Set{}, err
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if old, ok := r.tenants[tenantID]; ok && old.Version > s.Version {
-		return
+	if old, ok := r.tenants[tenantID]; !ok || old.Version < version {
+		r.tenants[tenantID] = s
 	}
-	r.tenants[tenantID] = s
+	return s, nil
 }

@@ -29,7 +29,9 @@ const (
 
 // Config configures NewHandler.
 type Config struct {
-	Store    storage.Store
+	Store storage.Store
+	// Registry hands out tenants' schema sets; nil means one that reads
+	// the definitions from Store.
 	Registry *schemas.Registry
 	Logger   *slog.Logger
 	// CursorKey signs pagination cursors. Instances behind one load
@@ -50,37 +52,19 @@ type Handler struct {
 	cursors cursorCodec
 	walks   *walkCache
 	touched sync.Map // credential ID → time.Time of the last recorded use
-	tenants sync.Map // tenant name → cachedTenant
-}
-
-// tenantTTL is how long a tenant looked up by name is reused. A deleted
-// tenant's credentials are gone at once, so a stale entry admits no one.
-const tenantTTL = 10 * time.Second
-
-type cachedTenant struct {
-	tenant  storage.Tenant
-	expires time.Time
-}
-
-// tenant returns the tenant named in the path, from a short-lived cache.
-func (h *Handler) tenant(r *http.Request, name string) (storage.Tenant, error) {
-	now := time.Now()
-	if c, ok := h.tenants.Load(name); ok && now.Before(c.(cachedTenant).expires) {
-		return c.(cachedTenant).tenant, nil
-	}
-	t, err := h.store.Tenant(r.Context(), name)
-	if err != nil {
-		return t, err
-	}
-	h.tenants.Store(name, cachedTenant{tenant: t, expires: now.Add(tenantTTL)})
-	return t, nil
 }
 
 // NewHandler returns the SCIM handler, to be mounted at the server root: it
 // answers /tenants/{tenant}/scim/v2/...
 func NewHandler(cfg Config) (*Handler, error) {
-	if cfg.Store == nil || cfg.Registry == nil {
-		return nil, errors.New("scim: Config needs a Store and a Registry")
+	if cfg.Store == nil {
+		return nil, errors.New("scim: Config needs a Store")
+	}
+	if cfg.Registry == nil {
+		store := cfg.Store
+		cfg.Registry = schemas.NewRegistry(func(ctx context.Context, tenantID string, version int64) ([]byte, error) {
+			return store.TenantSchema(ctx, storage.TenantID(tenantID), version)
+		})
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -143,22 +127,12 @@ func (h *Handler) fail(r *http.Request, err error) error {
 // ServeHTTP authenticates the request, reads its body and dispatches it.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("tenant")
-	tenant, err := h.tenant(r, name)
-	if err != nil {
-		if errors.Is(err, storage.ErrNotFound) {
-			// Unknown tenants look exactly like a bad token: no probing.
-			writeError(w, errorf(http.StatusUnauthorized, "", "missing or invalid bearer token"))
-			return
-		}
-		writeError(w, toSCIMError(h.log, r, err))
-		return
-	}
-	cred, err := h.authenticate(r, tenant)
+	tenant, cred, err := h.authenticate(r, name)
 	if err != nil {
 		writeError(w, toSCIMError(h.log, r, err))
 		return
 	}
-	set, err := h.cfg.Registry.ForTenant(r.Context(), string(tenant.ID))
+	set, err := h.cfg.Registry.ForTenant(r.Context(), string(tenant.ID), tenant.SchemaVersion)
 	if err != nil {
 		writeError(w, toSCIMError(h.log, r, err))
 		return
@@ -276,20 +250,23 @@ func writeMethodNotAllowed(w http.ResponseWriter, r *http.Request, allow string)
 	writeError(w, errorf(http.StatusMethodNotAllowed, "", r.Method+" is not allowed here; use "+allow))
 }
 
-// authenticate checks the bearer token against the tenant's credentials
-// and records its use (at most once a minute per credential).
-func (h *Handler) authenticate(r *http.Request, tenant storage.Tenant) (storage.Credential, error) {
+// authenticate finds the tenant named in the path and the credential of
+// the bearer token in one lookup, and records the credential's use (at most
+// once a minute per credential). An unknown tenant looks exactly like a bad
+// token, so paths cannot be probed for tenant names.
+func (h *Handler) authenticate(r *http.Request, tenantName string) (storage.Tenant, storage.Credential, error) {
 	const prefix = "bearer "
+	unauthorized := errorf(http.StatusUnauthorized, "", "missing or invalid bearer token")
 	auth := r.Header.Get("Authorization")
 	if len(auth) <= len(prefix) || !strings.EqualFold(auth[:len(prefix)], prefix) {
-		return storage.Credential{}, errorf(http.StatusUnauthorized, "", "missing or invalid bearer token")
+		return storage.Tenant{}, storage.Credential{}, unauthorized
 	}
-	cred, err := h.store.CredentialByHash(r.Context(), tenant.ID, HashToken(strings.TrimSpace(auth[len(prefix):])))
+	tenant, cred, err := h.store.Authenticate(r.Context(), tenantName, HashToken(strings.TrimSpace(auth[len(prefix):])))
 	if errors.Is(err, storage.ErrNotFound) {
-		return cred, errorf(http.StatusUnauthorized, "", "missing or invalid bearer token")
+		return tenant, cred, unauthorized
 	}
 	if err != nil {
-		return cred, err
+		return tenant, cred, err
 	}
 	now := time.Now()
 	if last, ok := h.touched.Load(cred.ID); !ok || now.Sub(last.(time.Time)) > time.Minute {
@@ -298,5 +275,5 @@ func (h *Handler) authenticate(r *http.Request, tenant storage.Tenant) (storage.
 			h.log.WarnContext(r.Context(), "record credential use", "credential", cred.ID, "err", err)
 		}
 	}
-	return cred, nil
+	return tenant, cred, nil
 }

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/scimd/scimd/conformance"
-	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
 	"github.com/scimd/scimd/storage/mysql/mysqltest"
@@ -32,7 +31,7 @@ func TestHTTPSQLite(t *testing.T) {
 // newTargets serves the SCIM API of store over httptest and makes a fresh
 // tenant with a credential for every target.
 func newTargets(t *testing.T, store storage.Store, logger *slog.Logger) func(t *testing.T) conformance.Target {
-	h, err := scim.NewHandler(scim.Config{Store: store, Registry: schemas.NewRegistry(), Logger: logger})
+	h, err := scim.NewHandler(scim.Config{Store: store, Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,3 +52,16 @@ type ValueError struct {
 func (e *ValueError) Error() string {
 	return "storage: invalid value for " + e.Attribute + ": " + e.Detail
 }
+
+// A SchemaConflictError is returned by SetTenantSchema when the tenant's data
+// does not allow a schema change. IDs lists (some of) the resources in the
+// way.
+type SchemaConflictError struct {
+	Attribute string
+	Reason    string
+	IDs       []string
+}
+
+func (e *SchemaConflictError) Error() string {
+	return fmt.Sprintf("storage: schema change of %s refused: %s (resources %v)", e.Attribute, e.Reason, e.IDs)
+}

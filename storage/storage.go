@@ -74,6 +74,22 @@ type Store interface {
 	// must equal the stored version, or ErrVersionMismatch is returned.
 	Delete(ctx context.Context, tenant TenantID, rt *schemas.ResourceType, id string, ifVersion int64) error
 
+	// Authenticate finds, in one lookup, the tenant with the given name and
+	// its valid credential whose token has the given SHA-256 hash. It
+	// returns ErrNotFound when either does not exist.
+	Authenticate(ctx context.Context, tenantName string, tokenHash []byte) (Tenant, Credential, error)
+
+	// TenantSchema returns the tenant's schema definition at a version
+	// (the JSON that schemas.ParseDefinition reads), or ErrNotFound.
+	TenantSchema(ctx context.Context, tenant TenantID, version int64) ([]byte, error)
+	// SetTenantSchema stores a new version of the tenant's definition, in
+	// one transaction, when the tenant's current version is expect (else
+	// ErrVersionMismatch) and the tenant's data allows every change (else a
+	// *SchemaConflictError): an attribute whose type changes must hold no
+	// values, and one that becomes unique must hold no duplicates; its
+	// values then enter the uniqueness index. It returns the new version.
+	SetTenantSchema(ctx context.Context, tenant TenantID, expect int64, definition []byte, set *schemas.Set, changes []schemas.Change) (int64, error)
+
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Close releases the database connections.
@@ -88,6 +104,9 @@ type Tenant struct {
 	ID      TenantID
 	Name    string // unique; appears in URLs
 	Created time.Time
+	// SchemaVersion is the version of the tenant's schema definition; 0
+	// until it sets one (see SetTenantSchema).
+	SchemaVersion int64
 }
 
 // A Credential is a bearer token a tenant's SCIM clients authenticate with.

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
 )
@@ -24,7 +23,7 @@ const readyTimeout = 2 * time.Second
 //	/tenants/{tenant}/scim/v2/...  SCIM 2.0 (package scim)
 func newHandler(store storage.Store, logger *slog.Logger, cursorKey []byte) (http.Handler, error) {
 	mux := http.NewServeMux()
-	api, err := scim.NewHandler(scim.Config{Store: store, Registry: schemas.NewRegistry(), Logger: logger, CursorKey: cursorKey})
+	api, err := scim.NewHandler(scim.Config{Store: store, Logger: logger, CursorKey: cursorKey})
 	if err != nil {
 		return nil, err
 	}

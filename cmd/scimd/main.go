@@ -21,6 +21,7 @@ Commands:
   serve     serve SCIM over HTTP
   tenant    create, list and delete tenants
   token     create, list and revoke a tenant's SCIM bearer tokens
+  schema    show and set a tenant's custom attributes
   version   print the version
 
 Run "scimd <command> -h" for the flags of a command.
@@ -48,6 +49,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runGroup(ctx, "tenant", tenantUsage, tenantCommands, rest, getenv, stdout, stderr)
 	case "token":
 		return runGroup(ctx, "token", tokenUsage, tokenCommands, rest, getenv, stdout, stderr)
+	case "schema":
+		return runGroup(ctx, "schema", schemaUsage, schemaCommands, rest, getenv, stdout, stderr)
 	case "version":
 		return runVersion(stdout)
 	case "help", "-h", "-help", "--help":

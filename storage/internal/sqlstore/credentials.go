@@ -178,10 +178,19 @@ func (s *Store) credentialExists(ctx context.Context, q querier, tenant storage.
 
 // scanCredential scans credentialColumns, then extra, from the current row.
 func scanCredential(rows *sql.Rows, tenant storage.TenantID, extra ...any) (storage.Credential, error) {
-	c := storage.Credential{Tenant: tenant}
+	c, err := scanCredentialWith(rows, nil, extra...)
+	c.Tenant = tenant
+	return c, err
+}
+
+// scanCredentialWith scans the columns before, then credentialColumns,
+// then extra.
+func scanCredentialWith(rows *sql.Rows, before []any, extra ...any) (storage.Credential, error) {
+	var c storage.Credential
 	var created string
 	var lastUsed, revoked sql.NullString
-	if err := rows.Scan(append([]any{&c.ID, &c.Name, &created, &lastUsed, &revoked}, extra...)...); err != nil {
+	dest := append(append(before, &c.ID, &c.Name, &created, &lastUsed, &revoked), extra...)
+	if err := rows.Scan(dest...); err != nil {
 		return c, err
 	}
 	var err error

@@ -17,11 +17,19 @@ type valueRow struct {
 	num       *float64
 }
 
-// columns are the values of a resource that live in columns of its table.
+// columns are the values of a resource that live in columns of its table,
+// and the values of its unique custom attributes.
 type columns struct {
 	name, nameCI string // userName or displayName
 	externalID   *string
 	active       *int
+	unique       []uniqueRow
+}
+
+// A uniqueRow is a value of a unique extension attribute (uniqueness
+// "server"): unique_values' key makes a second resource with it fail.
+type uniqueRow struct {
+	attr, value string
 }
 
 // Attributes kept in columns or in the members table rather than in
@@ -70,8 +78,13 @@ func extract(t table, rt *schemas.ResourceType, doc map[string]any) (columns, []
 
 	var rows []valueRow
 	emit := func(a schemas.Attribute, key string, v any, elem, pos int) {
-		if r, ok := scalarRow(a.Def, key, v, elem, pos); ok {
-			rows = append(rows, r)
+		r, ok := scalarRow(a.Def, key, v, elem, pos)
+		if !ok {
+			return
+		}
+		rows = append(rows, r)
+		if a.Extension && a.Def.Uniqueness() == "server" && !a.MultiValued() && r.str != nil {
+			c.unique = append(c.unique, uniqueRow{attr: key, value: *r.str})
 		}
 	}
 	walk := func(urn string, ext bool, attrs schema.Attributes, values map[string]any) {

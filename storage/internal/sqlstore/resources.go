@@ -97,6 +97,11 @@ func (s *Store) CreateMany(ctx context.Context, tenant storage.TenantID, rt *sch
 		if err := s.insertValues(ctx, tx, tenant, t, owners, values); err != nil {
 			return err
 		}
+		for i, r := range out {
+			if err := s.insertUnique(ctx, tx, tenant, t, r.ID, cols[i].unique); err != nil {
+				return err
+			}
+		}
 		for _, r := range out {
 			if t.rtype == rtypeGroup && len(r.Members) > 0 {
 				if err := s.addMembers(ctx, tx, tenant, r.ID, r.Members, false); err != nil {
@@ -255,6 +260,14 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, tenant storage.Tenant
 		if err := s.insertValues(ctx, tx, tenant, t, owners, rows); err != nil {
 			return cur, err
 		}
+		if hasUnique(rt) {
+			if err := s.deleteUnique(ctx, tx, tenant, t, cur.ID); err != nil {
+				return cur, err
+			}
+			if err := s.insertUnique(ctx, tx, tenant, t, cur.ID, cols.unique); err != nil {
+				return cur, err
+			}
+		}
 		cur.Attributes = e.Attributes
 	}
 	if _, err := s.exec(ctx, tx, upd); err != nil {
@@ -321,6 +334,11 @@ func (s *Store) Delete(ctx context.Context, tenant storage.TenantID, rt *schemas
 			"tenant_id": string(tenant), "rtype": t.rtype, "resource_id": id})); err != nil {
 			return err
 		}
+		if hasUnique(rt) {
+			if err := s.deleteUnique(ctx, tx, tenant, t, id); err != nil {
+				return err
+			}
+		}
 		return s.deleteMemberships(ctx, tx, tenant, t, id)
 	})
 	return s.mapErr("delete "+rt.Name, err)
@@ -346,4 +364,37 @@ func (s *Store) insertValues(ctx context.Context, tx *sql.Tx, tenant storage.Ten
 		rows, owners = rows[n:], owners[n:]
 	}
 	return nil
+}
+
+// insertUnique claims a resource's unique custom values; a value another
+// resource holds fails with a duplicate key, which is ErrConflict.
+func (s *Store) insertUnique(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, t table, id string, rows []uniqueRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ins := sq.Insert(uniqueTable).Columns("tenant_id", "rtype", "attr", "value", "resource_id")
+	for _, r := range rows {
+		if len(r.value) > maxNameBytes {
+			return &storage.ValueError{Attribute: r.attr, Detail: "is unique and longer than 1024 bytes"}
+		}
+		ins = ins.Values(string(tenant), t.rtype, r.attr, r.value, id)
+	}
+	_, err := s.exec(ctx, tx, ins)
+	return err
+}
+
+// deleteUnique releases a resource's unique custom values.
+func (s *Store) deleteUnique(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, t table, id string) error {
+	_, err := s.exec(ctx, tx, sq.Delete(uniqueTable).Where(sq.Eq{"tenant_id": string(tenant), "rtype": t.rtype, "resource_id": id}))
+	return err
+}
+
+// hasUnique reports whether a resource type has unique extension
+// attributes, whose values unique_values holds.
+func hasUnique(rt *schemas.ResourceType) bool {
+	found := false
+	rt.Walk(func(a schemas.Attribute) {
+		found = found || (a.Extension && a.Def.Uniqueness() == "server")
+	})
+	return found
 }

@@ -13,6 +13,8 @@ const (
 	membersTable = "members"
 	valuesTable  = "attr_values"
 	credsTable   = "credentials"
+	schemasTable = "tenant_schemas"
+	uniqueTable  = "unique_values"
 )
 
 // Resource type codes stored in attr_values.rtype and members.member_type.

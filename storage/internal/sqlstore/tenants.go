@@ -36,8 +36,8 @@ func (s *Store) CreateTenant(ctx context.Context, name string) (storage.Tenant, 
 func (s *Store) Tenant(ctx context.Context, name string) (storage.Tenant, error) {
 	var t storage.Tenant
 	var id, created string
-	err := s.queryRow(ctx, s.read, sq.Select("id", "name", "created").From(tenantsTable).
-		Where(sq.Eq{"name": name}), &id, &t.Name, &created)
+	err := s.queryRow(ctx, s.read, sq.Select("id", "name", "created", "schema_version").From(tenantsTable).
+		Where(sq.Eq{"name": name}), &id, &t.Name, &created, &t.SchemaVersion)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, fmt.Errorf("tenant %q: %w", name, storage.ErrNotFound)
 	}
@@ -51,7 +51,7 @@ func (s *Store) Tenant(ctx context.Context, name string) (storage.Tenant, error)
 
 // Tenants returns every tenant ordered by name.
 func (s *Store) Tenants(ctx context.Context) ([]storage.Tenant, error) {
-	rows, err := s.query(ctx, s.read, sq.Select("id", "name", "created").From(tenantsTable).OrderBy("name"))
+	rows, err := s.query(ctx, s.read, sq.Select("id", "name", "created", "schema_version").From(tenantsTable).OrderBy("name"))
 	if err != nil {
 		return nil, s.mapErr("list tenants", err)
 	}
@@ -60,7 +60,7 @@ func (s *Store) Tenants(ctx context.Context) ([]storage.Tenant, error) {
 	for rows.Next() {
 		var t storage.Tenant
 		var id, created string
-		if err := rows.Scan(&id, &t.Name, &created); err != nil {
+		if err := rows.Scan(&id, &t.Name, &created, &t.SchemaVersion); err != nil {
 			return nil, s.mapErr("list tenants", err)
 		}
 		t.ID = storage.TenantID(id)
@@ -76,7 +76,7 @@ func (s *Store) Tenants(ctx context.Context) ([]storage.Tenant, error) {
 // one transaction.
 func (s *Store) DeleteTenant(ctx context.Context, tenant storage.TenantID) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		for _, tbl := range []string{valuesTable, membersTable, usersTable.name, groupsTable.name, credsTable} {
+		for _, tbl := range []string{valuesTable, membersTable, usersTable.name, groupsTable.name, credsTable, schemasTable, uniqueTable} {
 			if _, err := s.exec(ctx, tx, sq.Delete(tbl).Where(sq.Eq{"tenant_id": string(tenant)})); err != nil {
 				return err
 			}

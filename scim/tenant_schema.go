@@ -1,0 +1,58 @@
+package scim
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/scimd/scimd/schemas"
+	"github.com/scimd/scimd/storage"
+)
+
+// TenantDefinition returns a tenant's current schema definition and its
+// version; a tenant that never set one has the empty definition at 0.
+func TenantDefinition(ctx context.Context, store storage.Store, tenant storage.Tenant) (schemas.Definition, int64, error) {
+	if tenant.SchemaVersion == 0 {
+		return schemas.Definition{}, 0, nil
+	}
+	raw, err := store.TenantSchema(ctx, tenant.ID, tenant.SchemaVersion)
+	if err != nil {
+		return schemas.Definition{}, 0, err
+	}
+	d, err := schemas.ParseDefinition(raw)
+	return d, tenant.SchemaVersion, err
+}
+
+// ApplyDefinition makes raw (a definition as schemas.ParseDefinition reads
+// it) the tenant's schema: it validates the definition, checks that the
+// tenant's data allows every change, and stores it as the next version,
+// which every scimd instance serves from its next request on. The CLI and
+// the admin API both change schemas through it.
+func ApplyDefinition(ctx context.Context, store storage.Store, tenant storage.Tenant, raw []byte) (int64, error) {
+	d, err := schemas.ParseDefinition(raw)
+	if err != nil {
+		return 0, err
+	}
+	old, version, err := TenantDefinition(ctx, store, tenant)
+	if err != nil {
+		return 0, err
+	}
+	set, err := schemas.BuildSet(version+1, d)
+	if err != nil {
+		return 0, err
+	}
+	canonical, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return 0, err
+	}
+	next, err := store.SetTenantSchema(ctx, tenant.ID, version, canonical, &set, d.Changes(old))
+	var conflict *storage.SchemaConflictError
+	if errors.As(err, &conflict) {
+		return 0, fmt.Errorf("%s: %s; resources in the way: %v", conflict.Attribute, conflict.Reason, conflict.IDs)
+	}
+	if errors.Is(err, storage.ErrVersionMismatch) {
+		return 0, fmt.Errorf("the tenant's schema changed meanwhile; read it again and retry: %w", err)
+	}
+	return next, err
+}

@@ -1,0 +1,52 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"fmt"
+
+	sq "github.com/Masterminds/squirrel"
+
+	"github.com/scimd/scimd/storage"
+)
+
+// Authenticate finds a tenant by name and its valid credential by token
+// hash, with one indexed join.
+func (s *Store) Authenticate(ctx context.Context, tenantName string, tokenHash []byte) (storage.Tenant, storage.Credential, error) {
+	var t storage.Tenant
+	if len(tokenHash) != sha256.Size {
+		return t, storage.Credential{}, fmt.Errorf("credential: %w", storage.ErrNotFound)
+	}
+	cols := []string{"t.id", "t.name", "t.created", "t.schema_version"}
+	for _, c := range credentialColumns {
+		cols = append(cols, "c."+c)
+	}
+	rows, err := s.query(ctx, s.read, sq.Select(append(cols, "c.token_hash")...).
+		From(tenantsTable+" t").Join(credsTable+" c ON c.tenant_id = t.id").
+		Where(sq.Eq{"t.name": tenantName, "c.token_hash": tokenHash, "c.revoked": nil}))
+	if err != nil {
+		return t, storage.Credential{}, s.mapErr("authenticate", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return t, storage.Credential{}, s.mapErr("authenticate", err)
+		}
+		return t, storage.Credential{}, fmt.Errorf("credential: %w", storage.ErrNotFound)
+	}
+	var id, created string
+	var stored []byte
+	c, err := scanCredentialWith(rows, []any{&id, &t.Name, &created, &t.SchemaVersion}, &stored)
+	if err != nil {
+		return t, c, s.mapErr("authenticate", err)
+	}
+	if subtle.ConstantTimeCompare(stored, tokenHash) != 1 {
+		return t, storage.Credential{}, fmt.Errorf("credential: %w", storage.ErrNotFound)
+	}
+	t.ID, c.Tenant = storage.TenantID(id), storage.TenantID(id)
+	if t.Created, err = parseStoredTime(created); err != nil {
+		return t, c, err
+	}
+	return t, c, s.mapErr("authenticate", rows.Close())
+}

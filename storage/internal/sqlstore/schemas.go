@@ -1,0 +1,145 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	sq "github.com/Masterminds/squirrel"
+
+	"github.com/scimd/scimd/schemas"
+	"github.com/scimd/scimd/storage"
+)
+
+// maxConflictIDs bounds the resource IDs a SchemaConflictError lists.
+const maxConflictIDs = 20
+
+// TenantSchema returns a version of the tenant's schema definition.
+func (s *Store) TenantSchema(ctx context.Context, tenant storage.TenantID, version int64) ([]byte, error) {
+	var def string
+	err := s.queryRow(ctx, s.read, sq.Select("definition").From(schemasTable).
+		Where(sq.Eq{"tenant_id": string(tenant), "version": version}), &def)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("schema version %d: %w", version, storage.ErrNotFound)
+	}
+	if err != nil {
+		return nil, s.mapErr("get tenant schema", err)
+	}
+	return []byte(def), nil
+}
+
+// SetTenantSchema stores a new version of the tenant's definition after
+// checking the tenant's data against the changes.
+func (s *Store) SetTenantSchema(ctx context.Context, tenant storage.TenantID, expect int64, definition []byte, set *schemas.Set, changes []schemas.Change) (int64, error) {
+	var version int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		lock := sq.Select("schema_version").From(tenantsTable).Where(sq.Eq{"id": string(tenant)})
+		if s.d.LockSuffix != "" {
+			lock = lock.Suffix(s.d.LockSuffix)
+		}
+		var cur int64
+		if err := s.queryRow(ctx, tx, lock, &cur); errors.Is(err, sql.ErrNoRows) {
+			return storage.ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		if cur != expect {
+			return fmt.Errorf("schema at version %d, not %d: %w", cur, expect, storage.ErrVersionMismatch)
+		}
+		for _, c := range changes {
+			if err := s.checkChange(ctx, tx, tenant, c); err != nil {
+				return err
+			}
+		}
+		version = cur + 1
+		if _, err := s.exec(ctx, tx, sq.Insert(schemasTable).Columns("tenant_id", "version", "definition", "created").
+			Values(string(tenant), version, string(definition), formatTime(s.now()))); err != nil {
+			return err
+		}
+		if _, err := s.exec(ctx, tx, sq.Update(tenantsTable).Set("schema_version", version).
+			Where(sq.Eq{"id": string(tenant)})); err != nil {
+			return err
+		}
+		return s.reindexUnique(ctx, tx, tenant, set)
+	})
+	if err != nil {
+		return 0, s.mapErr("set tenant schema", err)
+	}
+	return version, nil
+}
+
+// checkChange refuses a change that would strand data: a new type for an
+// attribute that holds values, uniqueness over values that repeat.
+func (s *Store) checkChange(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, c schemas.Change) error {
+	rtype := rtypeUser
+	if c.ResourceType == schemas.GroupType {
+		rtype = rtypeGroup
+	}
+	where := sq.Eq{"v.tenant_id": string(tenant), "v.rtype": rtype, "v.attr": c.Attribute}
+	var q sq.SelectBuilder
+	reason := ""
+	switch {
+	case c.TypeChanged:
+		q = sq.Select("DISTINCT v.resource_id").From(valuesTable + " v").Where(where)
+		reason = "its type cannot change while resources hold values of it; remove the values first"
+	case c.BecomesUnique:
+		dup := sq.Select("d.v_str").From(valuesTable + " d").
+			Where(sq.Eq{"d.tenant_id": string(tenant), "d.rtype": rtype, "d.attr": c.Attribute}).
+			GroupBy("d.v_str").Having("COUNT(DISTINCT d.resource_id) > 1")
+		q = sq.Select("DISTINCT v.resource_id").From(valuesTable + " v").Where(where).
+			Where(sq.Expr("v.v_str IN (?)", dup))
+		reason = "it cannot become unique while resources share values; make them unique first"
+	default:
+		return nil
+	}
+	rows, err := s.query(ctx, tx, q.OrderBy("v.resource_id").Limit(maxConflictIDs))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(ids) > 0 {
+		return &storage.SchemaConflictError{Attribute: c.Name, Reason: reason, IDs: ids}
+	}
+	return nil
+}
+
+// reindexUnique rebuilds the tenant's uniqueness index from the filter
+// index, for the unique attributes of the new schema set.
+func (s *Store) reindexUnique(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, set *schemas.Set) error {
+	if _, err := s.exec(ctx, tx, sq.Delete(uniqueTable).Where(sq.Eq{"tenant_id": string(tenant)})); err != nil {
+		return err
+	}
+	for _, rt := range set.ResourceTypes() {
+		t, err := tableFor(&rt)
+		if err != nil {
+			return err
+		}
+		var keys []string
+		rt.Walk(func(a schemas.Attribute) {
+			if a.Extension && a.Def.Uniqueness() == "server" && !a.MultiValued() {
+				keys = append(keys, a.Key())
+			}
+		})
+		if len(keys) == 0 {
+			continue
+		}
+		sel := sq.Select("v.tenant_id", "v.rtype", "v.attr", "v.v_str", "v.resource_id").From(valuesTable + " v").
+			Where(sq.Eq{"v.tenant_id": string(tenant), "v.rtype": t.rtype, "v.attr": keys}).Where("v.v_str IS NOT NULL")
+		if _, err := s.exec(ctx, tx, sq.Insert(uniqueTable).Columns("tenant_id", "rtype", "attr", "value", "resource_id").Select(sel)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
