@@ -1,6 +1,10 @@
 package schemas
 
-import "github.com/elimity-com/scim/schema"
+import (
+	"sync"
+
+	"github.com/elimity-com/scim/schema"
+)
 
 // URNs of the schemas scimd serves.
 const (
@@ -15,15 +19,26 @@ const (
 	GroupType = "Group"
 )
 
+// The schema library builds its schemas anew on every call, compiling a
+// regular expression for each attribute name; scimd builds each once. The
+// values are shared: callers must not modify them.
+var (
+	userSchema       = sync.OnceValue(schema.CoreUserSchema)
+	groupSchema      = sync.OnceValue(schema.CoreGroupSchema)
+	enterpriseSchema = sync.OnceValue(schema.ExtensionEnterpriseUser)
+	commonAttributes = sync.OnceValue(func() schema.Attributes { return schema.CommonAttributes() })
+	defaultSet       = sync.OnceValue(buildDefault)
+)
+
 // User returns the core User resource schema (RFC 7643 §4.1).
-func User() schema.Schema { return schema.CoreUserSchema() }
+func User() schema.Schema { return userSchema() }
 
 // Group returns the core Group resource schema (RFC 7643 §4.2).
-func Group() schema.Schema { return schema.CoreGroupSchema() }
+func Group() schema.Schema { return groupSchema() }
 
 // EnterpriseUser returns the Enterprise User extension schema (RFC 7643 §4.3).
-func EnterpriseUser() schema.Schema { return schema.ExtensionEnterpriseUser() }
+func EnterpriseUser() schema.Schema { return enterpriseSchema() }
 
 // Common returns the attributes every resource has (RFC 7643 §3.1):
 // schemas, id, externalId and meta.
-func Common() schema.Attributes { return schema.CommonAttributes() }
+func Common() schema.Attributes { return commonAttributes() }

@@ -2,6 +2,7 @@ package schemas
 
 import (
 	"context"
+	"slices"
 	"sync"
 )
 
@@ -23,6 +24,15 @@ func (s Set) ResourceTypes() []ResourceType { return []ResourceType{s.User, s.Gr
 // Default returns the schema set every tenant starts with: core User with the
 // Enterprise User extension, and core Group.
 func Default() Set {
+	s := defaultSet()
+	// Copy the extension list so that a caller appending to it (BuildSet)
+	// never writes into the shared set.
+	s.User.Extensions = slices.Clone(s.User.Extensions)
+	s.Group.Extensions = slices.Clone(s.Group.Extensions)
+	return s
+}
+
+func buildDefault() Set {
 	return Set{
 		User: ResourceType{
 			Name:       UserType,

@@ -22,7 +22,7 @@ func (s *Store) Authenticate(ctx context.Context, tenantName string, tokenHash [
 	for _, c := range credentialColumns {
 		cols = append(cols, "c."+c)
 	}
-	rows, err := s.query(ctx, s.read, sq.Select(append(cols, "c.token_hash")...).
+	rows, err := s.queryPrepared(ctx, sq.Select(append(cols, "c.token_hash")...).
 		From(tenantsTable+" t").Join(credsTable+" c ON c.tenant_id = t.id").
 		Where(sq.Eq{"t.name": tenantName, "c.token_hash": tokenHash, "c.revoked": nil}))
 	if err != nil {

@@ -145,16 +145,28 @@ func (s *Store) loadRelated(ctx context.Context, q querier, tenant storage.Tenan
 		index[r.ID], ids[i] = i, r.ID
 	}
 	for chunk := range chunks(ids) {
+		// One resource is the common case (a read by id): its query has a
+		// fixed text and runs as a prepared statement.
+		var owners any = chunk
+		if len(chunk) == 1 {
+			owners = chunk[0]
+		}
 		var b sq.SelectBuilder
 		if t.rtype == rtypeGroup {
 			b = sq.Select("m.group_id", "m.member_id", "m.member_type", "m.display").From(membersTable+" m").
-				Where(sq.Eq{"m.tenant_id": string(tenant), "m.group_id": chunk}).OrderBy("m.group_id", "m.member_id")
+				Where(sq.Eq{"m.tenant_id": string(tenant), "m.group_id": owners}).OrderBy("m.group_id", "m.member_id")
 		} else {
 			b = sq.Select("m.member_id", "m.group_id", "g.display_name", "NULL").From(membersTable+" m").
 				Join(groupsTable.name+" g ON g.tenant_id = m.tenant_id AND g.id = m.group_id").
-				Where(sq.Eq{"m.tenant_id": string(tenant), "m.member_id": chunk}).OrderBy("m.member_id", "m.group_id")
+				Where(sq.Eq{"m.tenant_id": string(tenant), "m.member_id": owners}).OrderBy("m.member_id", "m.group_id")
 		}
-		rows, err := s.query(ctx, q, b)
+		var rows *sql.Rows
+		var err error
+		if q == s.read && len(chunk) == 1 {
+			rows, err = s.queryPrepared(ctx, b)
+		} else {
+			rows, err = s.query(ctx, q, b)
+		}
 		if err != nil {
 			return err
 		}

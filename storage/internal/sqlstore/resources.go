@@ -139,7 +139,13 @@ func (s *Store) getRow(ctx context.Context, q querier, tenant storage.TenantID, 
 	if lock && s.d.LockSuffix != "" {
 		b = b.Suffix(s.d.LockSuffix)
 	}
-	rows, err := s.query(ctx, q, b)
+	var rows *sql.Rows
+	var err error
+	if q == s.read {
+		rows, err = s.queryPrepared(ctx, b)
+	} else {
+		rows, err = s.query(ctx, q, b)
+	}
 	if err != nil {
 		return storage.Resource{}, err
 	}

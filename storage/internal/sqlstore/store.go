@@ -21,8 +21,9 @@ type Store struct {
 	d       Dialect
 	logger  *slog.Logger
 	now     func() time.Time
-	stmts   atomic.Int64
-	closers []func() error
+	stmts    atomic.Int64
+	prepared stmtCache
+	closers  []func() error
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -66,7 +67,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the connection pools.
 func (s *Store) Close() error {
-	var errs []error
+	errs := []error{s.prepared.close()}
 	for _, c := range s.closers {
 		errs = append(errs, c())
 	}
