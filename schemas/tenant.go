@@ -69,7 +69,7 @@ func (e *DefinitionError) Error() string {
 }
 
 // ParseDefinition reads and validates a definition. Unknown fields are
-// errors, so that a misspelt characteristic is not silently ignored.
+// errors, so that a misspelled characteristic is not silently ignored.
 func ParseDefinition(b []byte) (Definition, error) {
 	var d Definition
 	dec := json.NewDecoder(bytes.NewReader(b))

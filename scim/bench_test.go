@@ -38,8 +38,8 @@ func BenchmarkGetUser(b *testing.B) {
 	for i := range 1000 {
 		users = append(users, storage.Resource{Attributes: map[string]any{
 			"userName": fmt.Sprintf("u%d@example.com", i), "active": true,
-			"name":   map[string]any{"givenName": "G", "familyName": "F"},
-			"emails": []any{map[string]any{"value": fmt.Sprintf("u%d@example.com", i), "type": "work", "primary": true}},
+			"name":                    map[string]any{"givenName": "G", "familyName": "F"},
+			"emails":                  []any{map[string]any{"value": fmt.Sprintf("u%d@example.com", i), "type": "work", "primary": true}},
 			schemas.EnterpriseUserURN: map[string]any{"employeeNumber": fmt.Sprint(i), "department": "Sales"},
 		}})
 	}
@@ -56,7 +56,7 @@ func BenchmarkGetUser(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		req := httptest.NewRequest(http.MethodGet, "/tenants/bench/scim/v2/Users/"+created[i%len(created)].ID, nil)
+		req := httptest.NewRequestWithContext(b.Context(), http.MethodGet, "/tenants/bench/scim/v2/Users/"+created[i%len(created)].ID, nil)
 		req.Header.Set("Authorization", "Bearer "+token)
 		rec := httptest.NewRecorder()
 		mux.ServeHTTP(rec, req)

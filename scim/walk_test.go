@@ -52,8 +52,11 @@ func TestStartIndexWalkUsesKeyset(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
+		body, err := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
 		var out map[string]any
 		if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &out) != nil {
 			t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)

@@ -14,24 +14,37 @@ import (
 // readyTimeout bounds the database ping of /readyz.
 const readyTimeout = 2 * time.Second
 
-// newHandler returns scimd's HTTP handler: the health endpoints and the
-// SCIM API of every tenant.
+// newHandler returns scimd's HTTP handler: the health endpoints, the
+// metrics and the SCIM API of every tenant.
 //
 //	GET /healthz  200 "ok" whenever the process serves HTTP (liveness)
 //	GET /readyz   200 "ok" when the database answers a ping within
 //	              readyTimeout, else 503 (readiness)
+//	GET /metrics  Prometheus metrics: every request (httpMetrics), the
+//	              database pools, the Go runtime and the process
 //	/tenants/{tenant}/scim/v2/...  SCIM 2.0 (package scim)
+//
+// The metrics registry is the handler's own: no global state.
 func newHandler(store storage.Store, logger *slog.Logger, cursorKey []byte) (http.Handler, error) {
+	reg, err := newRegistry(store)
+	if err != nil {
+		return nil, err
+	}
+	metrics, err := newHTTPMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
 	api, err := scim.NewHandler(scim.Config{Store: store, Logger: logger, CursorKey: cursorKey})
 	if err != nil {
 		return nil, err
 	}
 	api.Register(mux)
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+	mux.Handle("GET "+pathMetrics, metricsHandler(reg, logger))
+	mux.HandleFunc("GET "+pathHealthz, func(w http.ResponseWriter, _ *http.Request) {
 		writeText(w, http.StatusOK, "ok")
 	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET "+pathReadyz, func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 		defer cancel()
 		if err := store.Ping(ctx); err != nil {
@@ -41,7 +54,7 @@ func newHandler(store storage.Store, logger *slog.Logger, cursorKey []byte) (htt
 		}
 		writeText(w, http.StatusOK, "ok")
 	})
-	return mux, nil
+	return metrics.instrument(mux), nil
 }
 
 // writeText writes a short plain-text response.

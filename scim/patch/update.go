@@ -1,8 +1,9 @@
 package patch
 
 import (
-	"github.com/elimity-com/scim/schema"
 	"maps"
+
+	"github.com/elimity-com/scim/schema"
 
 	"github.com/scimd/scimd/schemas"
 )

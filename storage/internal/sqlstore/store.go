@@ -16,11 +16,11 @@ import (
 
 // Store is the SQL implementation of storage.Store.
 type Store struct {
-	read    *sql.DB // queries outside transactions
-	write   *sql.DB // transactions; may be the same pool as read
-	d       Dialect
-	logger  *slog.Logger
-	now     func() time.Time
+	read     *sql.DB // queries outside transactions
+	write    *sql.DB // transactions; may be the same pool as read
+	d        Dialect
+	logger   *slog.Logger
+	now      func() time.Time
 	stmts    atomic.Int64
 	prepared stmtCache
 	closers  []func() error

@@ -1,0 +1,119 @@
+package scim
+
+import "strings"
+
+// RouteOther is the route template of every path the SCIM API has no route
+// for.
+const RouteOther = "other"
+
+// The route templates RouteTemplate returns, besides RouteOther.
+const (
+	routeBase          = "/tenants/{tenant}/scim/v2"
+	routeRootSearch    = routeBase + "/.search"
+	routeSPC           = routeBase + "/ServiceProviderConfig"
+	routeSchemas       = routeBase + "/Schemas"
+	routeSchema        = routeBase + "/Schemas/{id}"
+	routeResourceTypes = routeBase + "/ResourceTypes"
+	routeResourceType  = routeBase + "/ResourceTypes/{id}"
+	routeMe            = routeBase + "/Me"
+	routeBulk          = routeBase + "/Bulk"
+	routeUsers         = routeBase + "/Users"
+	routeUser          = routeBase + "/Users/{id}"
+	routeUsersSearch   = routeBase + "/Users/.search"
+	routeGroups        = routeBase + "/Groups"
+	routeGroup         = routeBase + "/Groups/{id}"
+	routeGroupsSearch  = routeBase + "/Groups/.search"
+)
+
+// RouteTemplates returns every value RouteTemplate can return, RouteOther
+// included.
+func RouteTemplates() []string {
+	return []string{
+		routeBase, routeRootSearch, routeSPC,
+		routeSchemas, routeSchema, routeResourceTypes, routeResourceType,
+		routeMe, routeBulk,
+		routeUsers, routeUser, routeUsersSearch,
+		routeGroups, routeGroup, routeGroupsSearch,
+		RouteOther,
+	}
+}
+
+// RouteTemplate returns the route template of a URL path (r.URL.Path) of
+// the SCIM API, such as "/tenants/{tenant}/scim/v2/Users/{id}" for
+// "/tenants/acme/scim/v2/Users/2819c223", for metrics and logs: it never
+// contains a tenant name or a resource ID. Paths that no SCIM route serves
+// give RouteOther, so the templates are a small fixed set (RouteTemplates)
+// whatever paths clients send. Like the handler, it ignores one trailing
+// slash. The method is not considered: "DELETE /Schemas" has the template
+// of "/Schemas" although it is answered with 405.
+//
+// The User and Group endpoints are those of schemas.Default; RouteTemplate
+// does not allocate.
+func RouteTemplate(path string) string {
+	rest, ok := strings.CutPrefix(path, "/tenants/")
+	if !ok {
+		return RouteOther
+	}
+	tenant, rest, _ := strings.Cut(rest, "/")
+	if !validSegment(tenant) {
+		return RouteOther
+	}
+	rest, ok = strings.CutPrefix(rest, "scim/v2")
+	if !ok || (rest != "" && rest[0] != '/') {
+		return RouteOther
+	}
+	// As route does: the path after /scim/v2 without one trailing slash.
+	rest = strings.TrimSuffix(rest, "/")
+	if rest == "" {
+		return routeBase
+	}
+	endpoint, id, hasID := strings.Cut(rest[1:], "/")
+	if !hasID {
+		switch endpoint {
+		case ".search":
+			return routeRootSearch
+		case "ServiceProviderConfig":
+			return routeSPC
+		case "Schemas":
+			return routeSchemas
+		case "ResourceTypes":
+			return routeResourceTypes
+		case "Me":
+			return routeMe
+		case "Bulk":
+			return routeBulk
+		case "Users":
+			return routeUsers
+		case "Groups":
+			return routeGroups
+		}
+		return RouteOther
+	}
+	if !validSegment(id) || strings.IndexByte(id, '/') >= 0 {
+		return RouteOther
+	}
+	switch endpoint {
+	case "Users":
+		if id == ".search" {
+			return routeUsersSearch
+		}
+		return routeUser
+	case "Groups":
+		if id == ".search" {
+			return routeGroupsSearch
+		}
+		return routeGroup
+	case "Schemas":
+		return routeSchema
+	case "ResourceTypes":
+		return routeResourceType
+	}
+	return RouteOther
+}
+
+// validSegment reports whether s can be a path segment that names a tenant
+// or a resource: not empty, and not "." or "..", which a clean path has
+// not.
+func validSegment(s string) bool {
+	return s != "" && s != "." && s != ".."
+}
