@@ -24,6 +24,7 @@ type serveConfig struct {
 	logFormat string     // text or json
 	logLevel  slog.Level // minimum level logged
 	cursorKey string     // secret that signs pagination cursors; random per process if empty
+	debugAddr string     // listen address of the pprof endpoints; off if empty
 }
 
 // parseServeFlags reads the serve configuration from args and the
@@ -46,6 +47,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&cfg.logFormat, "log-format", orEnv("SCIMD_LOG_FORMAT", defaultLogFormat), "log `format`: text or json (env SCIMD_LOG_FORMAT)")
 	fs.StringVar(&level, "log-level", orEnv("SCIMD_LOG_LEVEL", defaultLogLevel), "minimum log `level`: debug, info, warn or error (env SCIMD_LOG_LEVEL)")
 	fs.StringVar(&cfg.cursorKey, "cursor-key", "", "`key` that signs pagination cursors, at least 32 characters; instances behind one load balancer must share it (env SCIMD_CURSOR_KEY; default: random per process)")
+	fs.StringVar(&cfg.debugAddr, "debug-addr", orEnv("SCIMD_DEBUG_ADDR", ""), "listen `address` of the Go profiler (/debug/pprof/); off when empty; keep it on loopback (env SCIMD_DEBUG_ADDR)")
 	fs.Usage = func() {
 		_, _ = fmt.Fprint(fs.Output(), "Usage: scimd serve [flags]\n\nFlags given on the command line override environment variables, which override the defaults shown.\n\n")
 		fs.PrintDefaults()

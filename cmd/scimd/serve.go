@@ -55,6 +55,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		_ = ln.Close()
 		return err
 	}
+	if cfg.debugAddr != "" {
+		if err := serveDebug(ctx, cfg.debugAddr, logger); err != nil {
+			_ = ln.Close()
+			return err
+		}
+	}
 	h, err := newHandler(store, logger, []byte(cfg.cursorKey))
 	if err != nil {
 		_ = ln.Close()
