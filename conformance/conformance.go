@@ -52,6 +52,15 @@ func RunStorageTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{name: "UserGroups", run: testUserGroups},
 		{name: "MembershipStatements", run: testMembershipStatements},
 		{name: "MembershipAtScale", run: testMembershipAtScale},
+		{name: "CustomAttributes", run: testCustomAttributes},
+		{name: "CustomSorting", run: testCustomSorting},
+		{name: "CustomIdentifiers", run: testCustomIdentifiers},
+		{name: "CustomSchemaChanges", run: testCustomSchemaChanges},
+		{name: "CustomTenantIsolation", run: testCustomTenantIsolation},
+		{name: "CustomManyTenants", run: testCustomManyTenants},
+		{name: "Metadata", run: testMetadata},
+		{name: "MetadataConcurrency", run: testMetadataConcurrency},
+		{name: "Lookup", run: testLookup},
 	})
 }
 

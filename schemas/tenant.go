@@ -108,6 +108,9 @@ func (d Definition) Validate() error {
 			if _, clash := Common().ContainsAttribute(a.Name); clash {
 				problems = append(problems, where+": id, externalId, meta and schemas are common attributes")
 			}
+			if typ == UserType && strings.EqualFold(a.Name, "metadata") {
+				problems = append(problems, where+": metadata is reserved: it names a user's schemaless metadata")
+			}
 			problems = append(problems, a.problems(where, true)...)
 		}
 	}
@@ -153,6 +156,9 @@ func (a AttributeDef) problems(where string, top bool) []string {
 			}
 			seen[strings.ToLower(s.Name)] = true
 			out = append(out, s.problems(where+"."+s.Name, false)...)
+			if a.MultiValued && s.Uniqueness == "server" {
+				add("sub-attribute %s cannot be unique: %s is multi-valued", s.Name, a.Name)
+			}
 		}
 		if a.Uniqueness == "server" {
 			add("a complex attribute cannot be unique; make a sub-attribute an attribute of its own")
@@ -165,6 +171,14 @@ func (a AttributeDef) problems(where string, top bool) []string {
 	}
 	if a.Uniqueness == "server" && a.MultiValued {
 		add("a multi-valued attribute cannot be unique")
+	}
+	// Storage keeps string, reference and dateTime values unique; numbers,
+	// booleans and values never returned (secrets) have no uniqueness index.
+	if a.Uniqueness == "server" && !slices.Contains([]string{"string", "reference", "dateTime", "complex"}, a.Type) {
+		add("only string, reference and dateTime attributes can be unique")
+	}
+	if a.IsUnique() && a.Returned == "never" {
+		add("a unique attribute cannot be returned \"never\"")
 	}
 	if a.Identifier {
 		switch {
@@ -268,9 +282,16 @@ type Change struct {
 	ResourceType string // UserType or GroupType
 	Attribute    string // its key in storage, as Attribute.Key gives it
 	Name         string // as defined, for messages
-	// TypeChanged means the attribute's type (or multi-valuedness)
-	// changed: allowed only while no resource holds a value.
+	// TypeChanged means the attribute's type, multi-valuedness or (for
+	// strings and references, whose values storage keeps case-folded
+	// unless caseExact) caseExact changed: allowed only while no resource
+	// holds a value.
 	TypeChanged bool
+	// Removed means the attribute is no longer defined: allowed only while
+	// no resource holds a value, so that no resource keeps values that the
+	// schema does not declare (or that a later definition of the same name
+	// would misread).
+	Removed bool
 	// BecomesUnique means uniqueness was turned on: allowed only while no
 	// two resources share a value.
 	BecomesUnique bool
@@ -291,7 +312,8 @@ func (d Definition) Changes(old Definition) []Change {
 			p, existed := prev[strings.ToLower(path)]
 			key := strings.ToLower(urn + ":" + path)
 			c := Change{ResourceType: typ, Attribute: key, Name: typ + "." + path}
-			if existed && (p.Type != a.Type || p.MultiValued != a.MultiValued) {
+			folds := a.Type == "string" || a.Type == "reference"
+			if existed && (p.Type != a.Type || p.MultiValued != a.MultiValued || (folds && p.CaseExact != a.CaseExact)) {
 				c.TypeChanged = true
 			}
 			if existed && a.IsUnique() && !p.IsUnique() {
@@ -301,15 +323,35 @@ func (d Definition) Changes(old Definition) []Change {
 				out = append(out, c)
 			}
 		}
+		kept := map[string]bool{}
 		for _, a := range after {
+			kept[strings.ToLower(a.Name)] = true
 			visit(a.Name, a)
 			for _, s := range a.SubAttributes {
+				kept[strings.ToLower(a.Name+"."+s.Name)] = true
 				visit(a.Name+"."+s.Name, s)
+			}
+		}
+		for _, a := range before {
+			for _, path := range append([]string{a.Name}, subPaths(a)...) {
+				if !kept[strings.ToLower(path)] {
+					out = append(out, Change{ResourceType: typ, Attribute: strings.ToLower(urn + ":" + path),
+						Name: typ + "." + path, Removed: true})
+				}
 			}
 		}
 	}
 	diff(UserType, TenantUserURN, old.User, d.User)
 	diff(GroupType, TenantGroupURN, old.Group, d.Group)
+	return out
+}
+
+// subPaths returns the paths of a complex attribute's sub-attributes.
+func subPaths(a AttributeDef) []string {
+	out := make([]string, len(a.SubAttributes))
+	for i, s := range a.SubAttributes {
+		out[i] = a.Name + "." + s.Name
+	}
 	return out
 }
 

@@ -17,7 +17,11 @@ import (
 //     and "" or null for it in a PATCH becomes a remove;
 //   - a members value that is one id string becomes [{"value": id}];
 //   - an extension path written with "." after the URN (Entra's legacy
-//     separator) uses ":".
+//     separator) uses ":";
+//   - a user's metadata, which no schema declares, moves to st.metadata:
+//     the metadata key of a POST or PUT body, and PATCH operations on the
+//     paths metadata and metadata.KEY or with such keys in a path-less
+//     value (see takeMetadataOps).
 //
 // Bodies that are not JSON objects pass unchanged; the library rejects them.
 func normalizeBody(r *http.Request, st *requestState) ([]byte, error) {
@@ -28,15 +32,27 @@ func normalizeBody(r *http.Request, st *requestState) ([]byte, error) {
 		return st.body, nil //nolint:nilerr // the library answers invalid JSON with invalidSyntax
 	}
 	exts := extensionURNs(st.set)
+	users := isUserRoute(r, st)
 	if r.Method == http.MethodPatch {
 		opsKey, _ := keyOf(doc, "Operations")
 		ops, _ := doc[opsKey].([]any)
 		var out []any
+		var meta []metadataOp
 		for _, o := range ops {
 			op, ok := o.(map[string]any)
 			if !ok {
 				out = append(out, o)
 				continue
+			}
+			if users {
+				mops, done, err := takeMetadataOps(op)
+				if err != nil {
+					return nil, err
+				}
+				meta = append(meta, mops...)
+				if done {
+					continue
+				}
 			}
 			if err := checkReadOnlyPath(op, route(r)); err != nil {
 				return nil, err
@@ -45,10 +61,23 @@ func normalizeBody(r *http.Request, st *requestState) ([]byte, error) {
 			out = append(out, op)
 			out = append(out, clearedKeys(op)...)
 		}
+		if len(meta) > 0 {
+			st.metadata = &metadataRequest{ops: meta}
+			if len(out) == 0 { // the library wants at least one operation
+				out = append(out, map[string]any{"op": opAdd, "value": map[string]any{}})
+			}
+		}
 		if opsKey != "" {
 			doc[opsKey] = out
 		}
 	} else {
+		if users {
+			m, err := takeBodyMetadata(doc)
+			if err != nil {
+				return nil, err
+			}
+			st.metadata = m
+		}
 		normalizeManager(doc)
 		if k, ok := keyOf(doc, "members"); ok {
 			memberDisplayNames(doc[k])

@@ -105,6 +105,9 @@ type requestState struct {
 	base   string // absolute URL of the tenant's SCIM base, for locations
 	body   []byte
 	err    *scimerrors.ScimError // the error scimd meant, for guardWriter
+	// metadata is what the body of a user's POST, PUT or PATCH says about
+	// the user's metadata, which normalizeBody takes out; nil if nothing.
+	metadata *metadataRequest
 }
 
 type stateKey struct{}

@@ -1,6 +1,7 @@
 package scim
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/scim2/filter-parser/v2"
@@ -87,6 +88,9 @@ func stripNever(rt *schemas.ResourceType, doc map[string]any) {
 // ask for (RFC 7644 §3.9).
 type projection struct {
 	include, exclude []schemas.Attribute
+	// metaInclude and metaExclude are the keys of a user's metadata the
+	// lists name ("" for metadata as a whole); no schema knows them.
+	metaInclude, metaExclude []string
 }
 
 // parseProjection reads the two comma-separated lists. Names that are not
@@ -96,7 +100,22 @@ func parseProjection(rt *schemas.ResourceType, attributes, excluded string) proj
 	var p projection
 	p.include = projectionList(rt, attributes)
 	p.exclude = projectionList(rt, excluded)
+	if rt.Name == schemas.UserType {
+		p.metaInclude, p.metaExclude = metadataList(attributes), metadataList(excluded)
+	}
 	return p
+}
+
+// metadataList returns the metadata keys a list names: "" for metadata,
+// the normalized key for metadata.KEY.
+func metadataList(list string) []string {
+	var out []string
+	for _, name := range strings.Split(list, ",") {
+		if key, ok, err := metadataPath(strings.TrimSpace(name)); ok && err == nil {
+			out = append(out, key)
+		}
+	}
+	return out
 }
 
 func projectionList(rt *schemas.ResourceType, list string) []schemas.Attribute {
@@ -128,7 +147,7 @@ func (p projection) wants(name string) bool {
 			return false
 		}
 	}
-	if len(p.include) == 0 {
+	if len(p.include) == 0 && len(p.metaInclude) == 0 {
 		return true
 	}
 	for _, a := range p.include {
@@ -146,15 +165,21 @@ func (p projection) wants(name string) bool {
 // apply trims a rendered resource to the projection. id and schemas are
 // always returned.
 func (p projection) apply(obj map[string]any) map[string]any {
-	if len(p.include) == 0 && len(p.exclude) == 0 {
+	if len(p.include) == 0 && len(p.exclude) == 0 && len(p.metaInclude) == 0 && len(p.metaExclude) == 0 {
 		return obj
 	}
 	out := obj
-	if len(p.include) > 0 {
+	if len(p.include) > 0 || len(p.metaInclude) > 0 {
 		out = map[string]any{"id": obj["id"], "schemas": obj["schemas"]}
 		for _, a := range p.include {
 			copyPath(out, obj, a)
 		}
+		if m, ok := obj[storage.MetadataAttribute].(map[string]any); ok {
+			setMetadata(out, pickMetadata(m, p.metaInclude, true))
+		}
+	}
+	if m, ok := out[storage.MetadataAttribute].(map[string]any); ok && len(p.metaExclude) > 0 {
+		setMetadata(out, pickMetadata(m, p.metaExclude, false))
 	}
 	for _, a := range p.exclude {
 		name := strings.ToLower(a.Def.Name())
@@ -162,6 +187,19 @@ func (p projection) apply(obj map[string]any) map[string]any {
 			continue
 		}
 		deletePath(out, a)
+	}
+	return out
+}
+
+// pickMetadata returns the keys of m that keys name (keep) or the others
+// (!keep), in a new map; "" names them all.
+func pickMetadata(m map[string]any, keys []string, keep bool) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		named := slices.ContainsFunc(keys, func(key string) bool { return key == "" || strings.EqualFold(key, k) })
+		if named == keep {
+			out[k] = v
+		}
 	}
 	return out
 }

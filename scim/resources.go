@@ -44,6 +44,9 @@ func (rh *resourceHandler) Create(r *http.Request, attrs scim.ResourceAttributes
 	if err := hashPassword(doc, nil); err != nil {
 		return scim.Resource{}, rh.h.fail(r, err)
 	}
+	if m := st.metadata; m != nil && rt.Name == schemas.UserType {
+		setMetadata(doc, m.value)
+	}
 	res, err := rh.h.store.Create(r.Context(), st.tenant.ID, rt, storage.Resource{Attributes: doc, Members: members})
 	if err != nil {
 		return scim.Resource{}, rh.h.fail(r, err)
@@ -70,6 +73,16 @@ func (rh *resourceHandler) Replace(r *http.Request, id string, attrs scim.Resour
 			next := maps.Clone(doc)
 			if err := hashPassword(next, cur.Attributes); err != nil {
 				return storage.Edit{}, err
+			}
+			if rt.Name == schemas.UserType {
+				// A body without metadata keeps the stored metadata, as
+				// for the password: clients that PUT whole users (Okta)
+				// do not know it.
+				if m := st.metadata; m != nil {
+					setMetadata(next, m.value)
+				} else if old, ok := cur.Attributes[storage.MetadataAttribute].(map[string]any); ok {
+					setMetadata(next, old)
+				}
 			}
 			e := storage.Edit{Attributes: next, Touch: true}
 			if rt.Name == schemas.GroupType {
@@ -107,6 +120,10 @@ func (rh *resourceHandler) Patch(r *http.Request, id string, ops []scim.PatchOpe
 				}
 				if res.NeedMembers && !loadMembers {
 					return storage.Edit{}, errNeedMembers
+				}
+				if m := st.metadata; m != nil && len(m.ops) > 0 && rt.Name == schemas.UserType {
+					applyMetadataOps(res.Doc, m.ops)
+					res.Edit.Attributes = res.Doc // storage writes nothing if nothing changed
 				}
 				// Microsoft's reference tests add ids that name nothing and
 				// expect 204: such members are skipped, not stored.

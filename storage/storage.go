@@ -56,7 +56,11 @@ type Store interface {
 	TouchCredential(ctx context.Context, tenant TenantID, id string, at time.Time) error
 
 	// Create stores a new resource and returns it with its ID and meta set.
-	// It returns ErrConflict when a unique attribute is taken.
+	// It returns ErrConflict when a unique attribute is taken, and a
+	// *ValueError for a value it cannot keep, such as a user's metadata
+	// value of another type than the tenant locked its key to (see
+	// MetadataAttribute; Update checks and locks metadata types the same
+	// way, in its transaction).
 	Create(ctx context.Context, tenant TenantID, rt *schemas.ResourceType, r Resource) (Resource, error)
 	// CreateMany stores several new resources in one transaction: all of
 	// them, or none. It is Create for imports and bulk loads.
@@ -65,6 +69,16 @@ type Store interface {
 	Get(ctx context.Context, tenant TenantID, rt *schemas.ResourceType, id string, opts GetOptions) (Resource, error)
 	// List returns the resources that match a query, in the query's order.
 	List(ctx context.Context, tenant TenantID, rt *schemas.ResourceType, q Query) (Page, error)
+	// Lookup returns, in one query, the tenant's resources that an
+	// identifier names, each once, ordered by ID, at most MaxLookup. A user
+	// matches when its userName (case-insensitive), externalId (exact), an
+	// email value, primary or not (case-insensitive), a phone number (both
+	// sides in NormalizePhone form) or a custom identifier (an extension
+	// attribute with uniqueness "server", compared as its caseExact says)
+	// equals value; a group matches by displayName (case-insensitive) or
+	// externalId (exact). Members and groups are not loaded. An empty value
+	// names nothing.
+	Lookup(ctx context.Context, tenant TenantID, rt *schemas.ResourceType, value string) ([]Resource, error)
 	// Update reads a resource, calls fn with it, and writes what fn returns,
 	// all in one transaction. fn may be called more than once and must not
 	// have side effects. An Edit that changes nothing writes nothing and

@@ -119,9 +119,11 @@ var dialect = sqlstore.Dialect{
 	Name:         "mysql",
 	InsertIgnore: "IGNORE",
 	LockSuffix:   "FOR UPDATE",
-	Match:        sqlstore.MatchLike,
-	FullScans:    fullScans,
-	Analyze:      []string{"ANALYZE TABLE users, `groups`, members, attr_values"},
+	// LOCK IN SHARE MODE, unlike FOR SHARE, works on MySQL 8 and MariaDB alike.
+	ShareLockSuffix: "LOCK IN SHARE MODE",
+	Match:           sqlstore.MatchLike,
+	FullScans:       fullScans,
+	Analyze:         []string{"ANALYZE TABLE users, `groups`, members, attr_values"},
 	IsUniqueViolation: func(err error) bool {
 		n := number(err)
 		return n == errDupEntry || n == errDupEntryKeyName

@@ -23,6 +23,22 @@ func valueCompare(d Dialect, loc location, alias string, op filter.CompareOperat
 	if v == nil {
 		return nil, false, storage.NewFilterError("%q cannot be compared with null; use \"%s pr\" or \"not (%s pr)\"", loc.path, loc.path, loc.path)
 	}
+	if loc.typ == metadataType {
+		// A metadata key holds one type per tenant; the filter's value
+		// says which column to compare (a value of another type matches
+		// nothing).
+		switch v.(type) {
+		case bool:
+			loc.typ = "boolean"
+		case string:
+			loc.typ = "string"
+		default:
+			if _, ok := number(v); !ok {
+				return nil, false, storage.NewFilterError("%q is a metadata key: compare it with a string, a number or a boolean", loc.path)
+			}
+			loc.typ = "decimal"
+		}
+	}
 	col := loc.col
 	numeric := loc.typ == "boolean" || loc.typ == "integer" || loc.typ == "decimal"
 	if alias != "" {
@@ -75,6 +91,9 @@ func valueCompare(d Dialect, loc location, alias string, op filter.CompareOperat
 		s = unescape(s)
 		if loc.fold {
 			s = fold(s)
+		}
+		if loc.phone {
+			s = storage.NormalizePhone(s)
 		}
 		switch op {
 		case filter.CO, filter.EW:

@@ -20,6 +20,10 @@ type Dialect struct {
 	// LockSuffix locks the rows a SELECT reads inside a write transaction
 	// ("FOR UPDATE"); empty where the engine serializes writers anyway.
 	LockSuffix string
+	// ShareLockSuffix makes a SELECT inside a write transaction read the
+	// latest committed rows under a shared lock ("LOCK IN SHARE MODE");
+	// empty where the engine serializes writers anyway.
+	ShareLockSuffix string
 	// Match builds a case-sensitive co, sw or ew condition on col. Callers
 	// fold the value first for case-insensitive attributes.
 	Match func(col string, op filter.CompareOperator, value string) sq.Sqlizer

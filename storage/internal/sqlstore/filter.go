@@ -29,10 +29,11 @@ type translator struct {
 
 // kinds of attribute location.
 const (
-	locColumn  = iota + 1 // a column of r
-	locValues             // rows of attr_values
-	locMembers            // the members table
-	locConst              // meta.resourceType: known without reading
+	locColumn   = iota + 1 // a column of r
+	locValues              // rows of attr_values
+	locMembers             // the members table
+	locConst               // meta.resourceType: known without reading
+	locMetadata            // a user's metadata as a whole: any key's rows
 )
 
 // A location says where an attribute's values are and how they compare.
@@ -42,6 +43,7 @@ type location struct {
 	key     string // attr_values.attr (locValues)
 	typ     string // SCIM type of the values
 	fold    bool   // values are stored case-folded
+	phone   bool   // values are stored in storage.NormalizePhone form
 	notNull bool   // the column is never NULL
 	complex bool   // a complex attribute (value filters, anchors)
 	multi   bool   // multi-valued
@@ -113,6 +115,9 @@ func not(c sq.Sqlizer) sq.Sqlizer { return sq.Expr("NOT COALESCE((?), 0)", c) }
 
 // locate resolves an attribute path to its location.
 func (tr *translator) locate(p filter.AttributePath) (location, error) {
+	if tr.t.rtype == rtypeUser && p.URIPrefix == nil && strings.EqualFold(p.AttributeName, storage.MetadataAttribute) {
+		return locateMetadata(p)
+	}
 	a, err := tr.rt.Resolve(p)
 	if err != nil {
 		return location{}, storage.NewFilterError("%q is not an attribute of %s", p.String(), tr.rt.Name)
@@ -175,7 +180,22 @@ func (tr *translator) locateSpecial(loc location) (location, error) {
 		return location{}, storage.NewFilterError("%q cannot be used in a filter; use %s.value", loc.path, member)
 	}
 	loc.kind, loc.key = locValues, loc.attr.Key()
+	loc.phone = tr.t.rtype == rtypeUser && loc.key == phoneKey
 	return loc, nil
+}
+
+// locateMetadata resolves metadata (any key, for pr) and metadata.KEY, a
+// key of a user's metadata, whose values compare by the type of the
+// filter's value.
+func locateMetadata(p filter.AttributePath) (location, error) {
+	if p.SubAttribute == nil {
+		return location{kind: locMetadata, path: p.String()}, nil
+	}
+	key, err := storage.NormalizeMetadataKey(*p.SubAttribute)
+	if err != nil {
+		return location{}, storage.NewFilterError("%q is not a metadata key: a key holds letters, digits, '_' and '-' only", p.String())
+	}
+	return location{kind: locValues, key: metadataPrefix + strings.ToLower(key), typ: metadataType, fold: true, path: p.String()}, nil
 }
 
 func (tr *translator) attrExpr(e *filter.AttributeExpression) (sq.Sqlizer, error) {
@@ -197,6 +217,16 @@ func (tr *translator) attrExpr(e *filter.AttributeExpression) (sq.Sqlizer, error
 		}
 	}
 	switch loc.kind {
+	case locMetadata:
+		if e.Operator != filter.PR {
+			return nil, storage.NewFilterError("%q is an object: name one of its keys, as in %s.plan eq \"pro\", or use pr", loc.path, loc.path)
+		}
+		// Every metadata key of a user sorts between "metadata." and
+		// "metadata/" ('/' follows '.'), which an index range serves.
+		sub := sq.Select("v.resource_id").From(valuesTable + " v").
+			Where(sq.Eq{"v.tenant_id": string(tr.tenant), "v.rtype": tr.t.rtype}).
+			Where(sq.Expr("v.attr >= ? AND v.attr < ?", metadataPrefix, storage.MetadataAttribute+"/"))
+		return sq.Expr("r.id IN (?)", sub), nil
 	case locConst:
 		return tr.constant(loc, e)
 	case locColumn:
@@ -228,6 +258,7 @@ func (tr *translator) sub(loc location, name string) (location, error) {
 		return location{}, storage.NewFilterError("%q cannot be used in a filter", loc.path+"."+name)
 	}
 	return location{kind: locValues, key: a.Key(), typ: a.Type(), fold: !a.Def.CaseExact(),
+		phone: tr.t.rtype == rtypeUser && a.Key() == phoneKey,
 		multi: a.MultiValued(), attr: a, path: loc.path + "." + a.Def.Name()}, nil
 }
 

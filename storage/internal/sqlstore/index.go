@@ -24,6 +24,7 @@ type columns struct {
 	externalID   *string
 	active       *int
 	unique       []uniqueRow
+	meta         []metaLock // the types of a user's metadata keys
 }
 
 // A uniqueRow is a value of a unique extension attribute (uniqueness
@@ -82,6 +83,10 @@ func extract(t table, rt *schemas.ResourceType, doc map[string]any) (columns, []
 		if !ok {
 			return
 		}
+		if key == phoneKey && t.rtype == rtypeUser && r.str != nil {
+			s := storage.NormalizePhone(*r.str)
+			r.str = &s
+		}
 		rows = append(rows, r)
 		if a.Extension && a.Def.Uniqueness() == "server" && !a.MultiValued() && r.str != nil {
 			c.unique = append(c.unique, uniqueRow{attr: key, value: *r.str})
@@ -135,6 +140,13 @@ func extract(t table, rt *schemas.ResourceType, doc map[string]any) (columns, []
 		if values, ok := doc[e.Schema.ID].(map[string]any); ok {
 			walk(e.Schema.ID, true, e.Schema.Attributes, values)
 		}
+	}
+	if t.rtype == rtypeUser {
+		meta, locks, err := metadataIndex(doc)
+		if err != nil {
+			return c, nil, err
+		}
+		rows, c.meta = append(rows, meta...), locks
 	}
 	return c, rows, nil
 }

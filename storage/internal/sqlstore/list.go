@@ -169,6 +169,9 @@ func (tr *translator) order(p *filter.AttributePath, desc bool) (order, error) {
 	if err != nil {
 		return o, err
 	}
+	if loc.kind == locMetadata || loc.typ == metadataType {
+		return o, storage.NewFilterError("cannot sort by %q: metadata keys are for filters only", loc.path)
+	}
 	if loc.multi || loc.complex || loc.kind == locMembers {
 		return o, storage.NewFilterError("cannot sort by %q: sort by a single-valued attribute", loc.path)
 	}

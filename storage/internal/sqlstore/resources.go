@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 
 	sq "github.com/Masterminds/squirrel"
 	"github.com/google/uuid"
@@ -45,6 +46,7 @@ func (s *Store) CreateMany(ctx context.Context, tenant storage.TenantID, rt *sch
 	cols := make([]columns, len(list))
 	docs := make([]string, len(list))
 	var values []valueRow
+	var locks []metaLock        // metadata types of the whole batch
 	owners := make([]string, 0) // resource ID of each row of values
 	for i, r := range list {
 		if r.ID == "" {
@@ -56,6 +58,9 @@ func (s *Store) CreateMany(ctx context.Context, tenant storage.TenantID, rt *sch
 		}
 		c, rows, err := extract(t, rt, r.Attributes)
 		if err != nil {
+			return nil, err
+		}
+		if locks, err = mergeLocks(locks, c.meta); err != nil {
 			return nil, err
 		}
 		doc, err := json.Marshal(r.Attributes)
@@ -77,6 +82,9 @@ func (s *Store) CreateMany(ctx context.Context, tenant storage.TenantID, rt *sch
 		names = append(names, "active")
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.checkLocks(ctx, tx, tenant, slices.Clone(locks)); err != nil {
+			return err
+		}
 		for start := 0; start < len(out); start += createBatch {
 			ins := sq.Insert(t.name).Columns(names...)
 			for i := start; i < min(start+createBatch, len(out)); i++ {
@@ -242,6 +250,9 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, tenant storage.Tenant
 	if docChanged {
 		cols, rows, err := extract(t, rt, e.Attributes)
 		if err != nil {
+			return cur, err
+		}
+		if err := s.checkLocks(ctx, tx, tenant, newLocks(cols.meta, cur.Attributes)); err != nil {
 			return cur, err
 		}
 		doc, err := json.Marshal(e.Attributes)

@@ -80,9 +80,12 @@ func (s *Store) checkChange(ctx context.Context, tx *sql.Tx, tenant storage.Tena
 	var q sq.SelectBuilder
 	reason := ""
 	switch {
-	case c.TypeChanged:
+	case c.TypeChanged, c.Removed:
 		q = sq.Select("DISTINCT v.resource_id").From(valuesTable + " v").Where(where)
-		reason = "its type cannot change while resources hold values of it; remove the values first"
+		reason = "its type, multi-valuedness or caseExact cannot change while resources hold values of it; remove the values first"
+		if c.Removed {
+			reason = "it cannot be removed while resources hold values of it; remove the values first"
+		}
 	case c.BecomesUnique:
 		dup := sq.Select("d.v_str").From(valuesTable + " d").
 			Where(sq.Eq{"d.tenant_id": string(tenant), "d.rtype": rtype, "d.attr": c.Attribute}).

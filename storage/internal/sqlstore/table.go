@@ -9,12 +9,13 @@ import (
 // Tables and their aliases. These constants are the only table names in
 // SQL text.
 const (
-	tenantsTable = "tenants"
-	membersTable = "members"
-	valuesTable  = "attr_values"
-	credsTable   = "credentials"
-	schemasTable = "tenant_schemas"
-	uniqueTable  = "unique_values"
+	tenantsTable   = "tenants"
+	membersTable   = "members"
+	valuesTable    = "attr_values"
+	credsTable     = "credentials"
+	schemasTable   = "tenant_schemas"
+	uniqueTable    = "unique_values"
+	metaTypesTable = "metadata_types"
 )
 
 // Resource type codes stored in attr_values.rtype and members.member_type.

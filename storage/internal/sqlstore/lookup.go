@@ -1,0 +1,89 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+
+	sq "github.com/Masterminds/squirrel"
+
+	"github.com/scimd/scimd/schemas"
+	"github.com/scimd/scimd/storage"
+)
+
+// Lookup finds the resources an identifier names, in one query: a UNION of
+// index lookups (each served by an index that starts with the tenant),
+// joined to the resource table by primary key.
+func (s *Store) Lookup(ctx context.Context, tenant storage.TenantID, rt *schemas.ResourceType, value string) ([]storage.Resource, error) {
+	t, err := tableFor(rt)
+	if err != nil {
+		return nil, err
+	}
+	if value == "" {
+		return nil, nil
+	}
+	tn := string(tenant)
+	var parts []string
+	var args []any
+	add := func(text string, a ...any) {
+		parts = append(parts, text)
+		args = append(args, a...)
+	}
+	add("SELECT n.id AS id FROM "+t.name+" n WHERE n.tenant_id = ? AND n."+t.nameCol+" = ?", tn, fold(value))
+	add("SELECT x.id AS id FROM "+t.name+" x WHERE x.tenant_id = ? AND x.external_id = ?", tn, value)
+	if t.rtype == rtypeUser {
+		add("SELECT e.resource_id AS id FROM "+valuesTable+" e WHERE e.tenant_id = ? AND e.rtype = ? AND e.attr = ? AND e.v_str = ?",
+			tn, rtypeUser, "emails.value", fold(value))
+		add("SELECT p.resource_id AS id FROM "+valuesTable+" p WHERE p.tenant_id = ? AND p.rtype = ? AND p.attr = ? AND p.v_str = ?",
+			tn, rtypeUser, phoneKey, storage.NormalizePhone(fold(value)))
+		exact, folded := identifierKeys(rt)
+		for _, g := range []struct {
+			keys []any
+			v    string
+		}{{exact, value}, {folded, fold(value)}} {
+			if len(g.keys) > 0 { // one branch per form, so the primary key serves it
+				add("SELECT u.resource_id AS id FROM "+uniqueTable+" u WHERE u.tenant_id = ? AND u.rtype = ? AND u.attr IN ("+
+					sq.Placeholders(len(g.keys))+") AND u.value = ?", append(append([]any{tn, rtypeUser}, g.keys...), g.v)...)
+			}
+		}
+	}
+	cols := strings.Join(resourceColumns, ", ")
+	text := "SELECT " + cols + " FROM (" + strings.Join(parts, " UNION ") + ") m JOIN " + t.from +
+		" ON r.tenant_id = ? AND r.id = m.id ORDER BY r.id LIMIT ?"
+	args = append(args, tn, storage.MaxLookup)
+	rows, err := s.query(ctx, s.read, sq.Expr(text, args...))
+	if err != nil {
+		return nil, s.mapErr("lookup "+rt.Name, err)
+	}
+	defer rows.Close()
+	var out []storage.Resource
+	for rows.Next() {
+		r, err := scanResource(rows)
+		if err != nil {
+			return nil, s.mapErr("lookup "+rt.Name, err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.mapErr("lookup "+rt.Name, err)
+	}
+	return out, nil
+}
+
+// identifierKeys returns the keys of a user's custom identifiers: the
+// single-valued string extension attributes with uniqueness "server", whose
+// values unique_values holds as extract stores them, exact for caseExact
+// ones and folded for the others.
+func identifierKeys(rt *schemas.ResourceType) (exact, folded []any) {
+	rt.Walk(func(a schemas.Attribute) {
+		typ := a.Def.AttributeType()
+		if !a.Extension || a.Def.Uniqueness() != "server" || a.MultiValued() || (typ != "string" && typ != "reference") {
+			return
+		}
+		if a.Def.CaseExact() {
+			exact = append(exact, a.Key())
+		} else {
+			folded = append(folded, a.Key())
+		}
+	})
+	return exact, folded
+}
