@@ -64,22 +64,36 @@ func render(st *requestState, rt *schemas.ResourceType, res storage.Resource) ma
 }
 
 // stripNever removes attributes whose definition says they are never
-// returned (password).
+// returned (password), and extension values the tenant's schema no longer
+// declares (a removed custom attribute, a removed extension).
 func stripNever(rt *schemas.ResourceType, doc map[string]any) {
 	for _, a := range rt.Schema.Attributes {
 		if a.Returned() == "never" {
 			delete(doc, a.Name())
 		}
 	}
+	declared := make(map[string]bool, len(rt.Extensions))
 	for _, e := range rt.Extensions {
+		declared[e.Schema.ID] = true
 		ext, ok := doc[e.Schema.ID].(map[string]any)
 		if !ok {
 			continue
 		}
+		kept := make(map[string]any, len(ext))
 		for _, a := range e.Schema.Attributes {
-			if a.Returned() == "never" {
-				delete(ext, a.Name())
+			if v, ok := ext[a.Name()]; ok && a.Returned() != "never" {
+				kept[a.Name()] = v
 			}
+		}
+		if len(kept) == 0 {
+			delete(doc, e.Schema.ID)
+		} else {
+			doc[e.Schema.ID] = kept
+		}
+	}
+	for k := range doc {
+		if strings.HasPrefix(k, "urn:") && !declared[k] {
+			delete(doc, k)
 		}
 	}
 }

@@ -49,7 +49,7 @@ func ApplyDefinition(ctx context.Context, store storage.Store, tenant storage.Te
 	next, err := store.SetTenantSchema(ctx, tenant.ID, version, canonical, &set, d.Changes(old))
 	var conflict *storage.SchemaConflictError
 	if errors.As(err, &conflict) {
-		return 0, fmt.Errorf("%s: %s; resources in the way: %v", conflict.Attribute, conflict.Reason, conflict.IDs)
+		return 0, fmt.Errorf("%s: %s; resources in the way: %v: %w", conflict.Attribute, conflict.Reason, conflict.IDs, err)
 	}
 	if errors.Is(err, storage.ErrVersionMismatch) {
 		return 0, fmt.Errorf("the tenant's schema changed meanwhile; read it again and retry: %w", err)
