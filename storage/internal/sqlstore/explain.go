@@ -40,3 +40,14 @@ func (s *Store) Analyze(ctx context.Context) error {
 	}
 	return nil
 }
+
+// PageStatement returns the SQL text and arguments of the page query of
+// List(q), for tests that run it on a connection of their own to read the
+// engine's counters of rows examined.
+func (s *Store) PageStatement(tenant storage.TenantID, rt *schemas.ResourceType, q storage.Query) (string, []any, error) {
+	p, err := s.planList(tenant, rt, q)
+	if err != nil {
+		return "", nil, err
+	}
+	return p.page.ToSql()
+}
