@@ -69,35 +69,39 @@ type walkKey struct {
 	start  int
 }
 
+// A walkEntry is where a walk's next page starts and the total its first
+// page counted.
 type walkEntry struct {
 	key    walkKey
 	cursor string
+	total  int
 }
 
 func newWalkCache(size int) *walkCache {
 	return &walkCache{max: size, order: list.New(), items: make(map[walkKey]*list.Element)}
 }
 
-func (c *walkCache) get(k walkKey) (string, bool) {
+func (c *walkCache) get(k walkKey) (walkEntry, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.items[k]
 	if !ok {
-		return "", false
+		return walkEntry{}, false
 	}
 	c.order.MoveToFront(el)
-	return el.Value.(walkEntry).cursor, true
+	return el.Value.(walkEntry), true
 }
 
-func (c *walkCache) put(k walkKey, cursor string) {
+func (c *walkCache) put(k walkKey, e walkEntry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	e.key = k
 	if el, ok := c.items[k]; ok {
-		el.Value = walkEntry{key: k, cursor: cursor}
+		el.Value = e
 		c.order.MoveToFront(el)
 		return
 	}
-	c.items[k] = c.order.PushFront(walkEntry{key: k, cursor: cursor})
+	c.items[k] = c.order.PushFront(e)
 	if c.order.Len() > c.max {
 		last := c.order.Back()
 		c.order.Remove(last)

@@ -158,7 +158,9 @@ func (h *Handler) serveList(w http.ResponseWriter, r *http.Request, st *requestS
 	resp := map[string]any{"schemas": []string{listResponseURN}}
 	var page storage.Page
 	if p.cursor != nil {
-		q.Keyset, q.Total = true, true
+		// RFC 9865 makes totalResults optional: it is counted once, on
+		// the first page, so later pages cost what they return.
+		q.Keyset, q.Total = true, *p.cursor == ""
 		if *p.cursor != "" {
 			if q.Cursor, err = h.cursors.decode(st.tenant.ID, fp, *p.cursor); err != nil {
 				writeError(w, toSCIMError(h.log, r, err))
@@ -184,7 +186,9 @@ func (h *Handler) serveList(w http.ResponseWriter, r *http.Request, st *requestS
 	for _, res := range page.Resources {
 		resources = append(resources, proj.apply(render(st, rt, res)))
 	}
-	resp["totalResults"] = page.Total
+	if page.Total >= 0 {
+		resp["totalResults"] = page.Total
+	}
 	resp["itemsPerPage"] = len(resources)
 	resp["Resources"] = resources
 	writeJSON(w, http.StatusOK, resp)
@@ -195,11 +199,13 @@ func (h *Handler) serveList(w http.ResponseWriter, r *http.Request, st *requestS
 // position, so a sequential walk costs the same on every page.
 func (h *Handler) indexPage(r *http.Request, st *requestState, rt *schemas.ResourceType, q storage.Query, fp string) (storage.Page, error) {
 	if q.StartIndex > 1 && q.Count > 0 {
-		if c, ok := h.walks.get(walkKey{tenant: st.tenant.ID, query: fp, start: q.StartIndex}); ok {
+		if w, ok := h.walks.get(walkKey{tenant: st.tenant.ID, query: fp, start: q.StartIndex}); ok {
 			kq := q
-			kq.Keyset, kq.Cursor, kq.Total = true, c, true
+			kq.Keyset, kq.Cursor = true, w.cursor
 			page, err := h.store.List(r.Context(), st.tenant.ID, rt, kq)
 			if err == nil {
+				// A walk reports the total its first page counted.
+				page.Total = w.total
 				h.rememberWalk(st, fp, q.StartIndex+len(page.Resources), page)
 				return page, nil
 			}
@@ -215,7 +221,7 @@ func (h *Handler) indexPage(r *http.Request, st *requestState, rt *schemas.Resou
 
 func (h *Handler) rememberWalk(st *requestState, fp string, next int, page storage.Page) {
 	if page.NextCursor != "" {
-		h.walks.put(walkKey{tenant: st.tenant.ID, query: fp, start: next}, page.NextCursor)
+		h.walks.put(walkKey{tenant: st.tenant.ID, query: fp, start: next}, walkEntry{cursor: page.NextCursor, total: page.Total})
 	}
 }
 

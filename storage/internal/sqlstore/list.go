@@ -66,16 +66,12 @@ func (s *Store) List(ctx context.Context, tenant storage.TenantID, rt *schemas.R
 	}
 	t, ord := p.t, p.ord
 	page := storage.Page{Total: -1}
-	if !q.Keyset || q.Total || q.Count <= 0 {
-		if err := s.queryRow(ctx, s.read, p.count, &page.Total); err != nil {
-			return page, s.mapErr("count "+rt.Name, err)
-		}
-	}
+	wantTotal := !q.Keyset || q.Total || q.Count <= 0
 	if q.Count <= 0 {
-		return page, nil
+		err := s.queryRow(ctx, s.read, p.count, &page.Total)
+		return page, s.mapErr("count "+rt.Name, err)
 	}
-	b := p.page
-	rows, err := s.query(ctx, s.read, b)
+	rows, err := s.query(ctx, s.read, p.page)
 	if err != nil {
 		return page, s.mapErr("list "+rt.Name, err)
 	}
@@ -100,6 +96,18 @@ func (s *Store) List(ctx context.Context, tenant storage.TenantID, rt *schemas.R
 	}
 	if err := rows.Close(); err != nil {
 		return page, s.mapErr("list "+rt.Name, err)
+	}
+	firstPage := (!q.Keyset && q.StartIndex <= 1) || (q.Keyset && q.Cursor == "")
+	switch {
+	case !wantTotal:
+	case firstPage && page.NextCursor == "" && len(page.Resources) < q.Count:
+		// The first page holds every match (the usual answer to an
+		// identity provider's lookup): no need to count them again.
+		page.Total = len(page.Resources)
+	default:
+		if err := s.queryRow(ctx, s.read, p.count, &page.Total); err != nil {
+			return page, s.mapErr("count "+rt.Name, err)
+		}
 	}
 	if err := s.loadRelated(ctx, s.read, tenant, t, page.Resources, q.GetOptions); err != nil {
 		return page, s.mapErr("list "+rt.Name, err)

@@ -131,6 +131,10 @@ func (s *Store) Get(ctx context.Context, tenant storage.TenantID, rt *schemas.Re
 	if err != nil {
 		return storage.Resource{}, err
 	}
+	if t.rtype == rtypeUser && opts.Groups {
+		r, err := s.getUserWithGroups(ctx, tenant, id)
+		return r, s.mapErr("get "+rt.Name, err)
+	}
 	r, err := s.getRow(ctx, s.read, tenant, t, id, false)
 	if err != nil {
 		return r, s.mapErr("get "+rt.Name, err)
@@ -414,4 +418,46 @@ func hasUnique(rt *schemas.ResourceType) bool {
 		found = found || (a.Extension && a.Def.Uniqueness() == "server")
 	})
 	return found
+}
+
+// getUserWithGroups reads a user and the groups it is a direct member of
+// in one query (one row per group), the shape of every GET /Users/{id}.
+func (s *Store) getUserWithGroups(ctx context.Context, tenant storage.TenantID, id string) (storage.Resource, error) {
+	b := sq.Select(append(resourceColumns, "m.group_id", "g.display_name")...).From(usersTable.from).
+		LeftJoin(membersTable + " m ON m.tenant_id = r.tenant_id AND m.member_id = r.id").
+		LeftJoin(groupsTable.name + " g ON g.tenant_id = m.tenant_id AND g.id = m.group_id").
+		Where(tenantWhere(tenant)).Where(sq.Eq{"r.id": id}).OrderBy("m.group_id")
+	rows, err := s.queryPrepared(ctx, b)
+	if err != nil {
+		return storage.Resource{}, err
+	}
+	defer rows.Close()
+	var r storage.Resource
+	found := false
+	for rows.Next() {
+		var cur storage.Resource
+		var created, modified string
+		var doc []byte
+		var groupID, display sql.NullString
+		if err := rows.Scan(&cur.ID, &created, &modified, &cur.Meta.Version, &doc, &groupID, &display); err != nil {
+			return r, err
+		}
+		if !found {
+			if r, err = decodeResource(cur, created, modified, doc); err != nil {
+				return r, err
+			}
+			r.Groups = []storage.GroupRef{}
+			found = true
+		}
+		if groupID.Valid {
+			r.Groups = append(r.Groups, storage.GroupRef{Value: groupID.String, Display: display.String})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return r, err
+	}
+	if !found {
+		return r, fmt.Errorf("User %q: %w", id, storage.ErrNotFound)
+	}
+	return r, rows.Close()
 }
