@@ -114,16 +114,38 @@ func (s *Store) editMembers(ctx context.Context, tx *sql.Tx, tenant storage.Tena
 // deleteMemberships removes a deleted resource from the groups it was in
 // (bumping their versions) and, for a group, its own member rows.
 func (s *Store) deleteMemberships(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, t table, id string) error {
-	parents := sq.Select("m.group_id").From(membersTable + " m").
-		Where(sq.Eq{"m.tenant_id": string(tenant), "m.member_id": id})
-	bump := sq.Update(groupsTable.name).Set("version", sq.Expr("version + 1")).
-		Set("last_modified", formatTime(s.now())).
-		Where(sq.Eq{"tenant_id": string(tenant)}).Where(sq.Expr("id IN (?)", parents))
-	if _, err := s.exec(ctx, tx, bump); err != nil {
+	// Read the parent groups first (an index lookup) and bump them by
+	// primary key: MariaDB runs UPDATE ... WHERE id IN (subquery) as a scan
+	// of the tenant's groups.
+	rows, err := s.query(ctx, tx, sq.Select("m.group_id").From(membersTable+" m").
+		Where(sq.Eq{"m.tenant_id": string(tenant), "m.member_id": id}))
+	if err != nil {
 		return err
 	}
-	if _, err := s.exec(ctx, tx, sq.Delete(membersTable).Where(sq.Eq{"tenant_id": string(tenant), "member_id": id})); err != nil {
+	var parents []string
+	for rows.Next() {
+		var g string
+		if err := rows.Scan(&g); err != nil {
+			rows.Close()
+			return err
+		}
+		parents = append(parents, g)
+	}
+	if err := rows.Close(); err != nil {
 		return err
+	}
+	for chunk := range chunks(parents) {
+		bump := sq.Update(groupsTable.name).Set("version", sq.Expr("version + 1")).
+			Set("last_modified", formatTime(s.now())).
+			Where(sq.Eq{"tenant_id": string(tenant), "id": chunk})
+		if _, err := s.exec(ctx, tx, bump); err != nil {
+			return err
+		}
+	}
+	if len(parents) > 0 {
+		if _, err := s.exec(ctx, tx, sq.Delete(membersTable).Where(sq.Eq{"tenant_id": string(tenant), "member_id": id})); err != nil {
+			return err
+		}
 	}
 	if t.rtype == rtypeGroup {
 		if _, err := s.exec(ctx, tx, sq.Delete(membersTable).Where(sq.Eq{"tenant_id": string(tenant), "group_id": id})); err != nil {
