@@ -4,7 +4,8 @@ GO ?= go
 BIN := bin/scimd
 # Extra flags for go test, e.g. TESTFLAGS=-v or TESTFLAGS='-run TestSQLite'.
 TESTFLAGS ?=
-# Extra flags for "make run", e.g. ARGS='--log-format json'.
+# Extra flags for "make run", e.g. ARGS='--log-format json', or for
+# "make bench", e.g. ARGS=--full.
 ARGS ?=
 # The MySQL server "make test" uses when SCIMD_TEST_MYSQL_DSN is not set and
 # root with an empty password answers there. The tests create databases of
@@ -55,6 +56,22 @@ conformance: build ## Run Okta's and Microsoft's SCIM test suites (newman) again
 		SCIMD_TEST_MYSQL_DSN='$(TEST_MYSQL_DSN)'; export SCIMD_TEST_MYSQL_DSN; \
 	fi; \
 	SCIMD_BIN=$(BIN) conformance/suites/run.sh
+
+# bench uses the MySQL server of "make test" when SCIMD_TEST_MYSQL_DSN names
+# one (CI sets it), else --db auto: root without a password on 127.0.0.1:3306
+# if it answers, else SQLite in a temporary directory. On MySQL it seeds a
+# fresh database and drops it at the end. docs/performance.md has a full run
+# and the command that reproduces it.
+.PHONY: bench
+bench: ## Benchmark scimd, quick mode (MySQL on 127.0.0.1:3306 if it answers, else SQLite); ARGS=--full for 1M users.
+	$(GO) build -o bin/scimd-bench ./cmd/scimd-bench
+	@if [ -n "$${SCIMD_TEST_MYSQL_DSN:-}" ]; then \
+		echo './bin/scimd-bench --quick --db "$$SCIMD_TEST_MYSQL_DSN" $(ARGS)'; \
+		./bin/scimd-bench --quick --db "$$SCIMD_TEST_MYSQL_DSN" $(ARGS); \
+	else \
+		echo './bin/scimd-bench --quick $(ARGS)'; \
+		./bin/scimd-bench --quick $(ARGS); \
+	fi
 
 .PHONY: lint
 lint: ## Run golangci-lint (pinned; the first run downloads and builds it).
