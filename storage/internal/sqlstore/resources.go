@@ -457,7 +457,7 @@ func (s *Store) getUserWithGroups(ctx context.Context, tenant storage.TenantID, 
 		return r, err
 	}
 	if !found {
-		return r, fmt.Errorf("User %q: %w", id, storage.ErrNotFound)
+		return r, fmt.Errorf("user %q: %w", id, storage.ErrNotFound)
 	}
 	return r, rows.Close()
 }
