@@ -4,28 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
-	"runtime"
 	"time"
 
 	"github.com/scimd/scimd/storage"
+	"github.com/scimd/scimd/storage/sqlite"
 )
 
 // The pool settings of scimd's backends, which the floor copies: the MySQL
-// backend opens 16 connections (storage/mysql maxOpenConns); the SQLite
-// backend reads through a read-only pool of max(4, 2·GOMAXPROCS)
-// connections with these pragmas (storage/sqlite).
+// backend opens 16 connections (storage/mysql maxOpenConns); on SQLite the
+// floor reads through the backend's own read pool (sqlite.OpenReadPool).
 const mysqlConns = 16
-
-var sqlitePragmas = []string{
-	"busy_timeout(10000)",
-	"journal_mode(WAL)",
-	"synchronous(NORMAL)",
-	"foreign_keys(ON)",
-	"temp_store(MEMORY)",
-	"cache_size(-32000)",
-	"journal_size_limit(200000000)",
-}
 
 // floorQuery is the one statement of the floor: the primary-key lookup
 // that GET /Users/{id} needs at the least.
@@ -43,18 +31,7 @@ func openFloorDB(t *target) (*sql.DB, error) {
 		db.SetMaxIdleConns(mysqlConns)
 		return db, nil
 	}
-	q := url.Values{}
-	for _, p := range sqlitePragmas {
-		q.Add("_pragma", p)
-	}
-	db, err := sql.Open("sqlite", "file:"+t.path+"?"+q.Encode()+"&mode=ro")
-	if err != nil {
-		return nil, err
-	}
-	n := max(4, runtime.GOMAXPROCS(0)*2)
-	db.SetMaxOpenConns(n)
-	db.SetMaxIdleConns(n)
-	return db, nil
+	return sqlite.OpenReadPool(t.path)
 }
 
 // floorOp looks up random seeded users by primary key.

@@ -38,15 +38,35 @@ var pragmas = []string{
 	"journal_size_limit(200000000)",
 }
 
-// Open opens (creating it if needed) the SQLite database file at path,
-// applies the embedded migrations and returns a Store.
-func Open(ctx context.Context, path string, logger *slog.Logger) (storage.Store, error) {
+// dsn is the data source name of the database file at path, with the
+// pragmas.
+func dsn(path string) string {
 	q := url.Values{}
 	for _, p := range pragmas {
 		q.Add("_pragma", p)
 	}
-	dsn := "file:" + path + "?" + q.Encode()
-	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// OpenReadPool opens the pool scimd reads an existing database through:
+// read-only connections with scimd's pragmas, max(4, 2·GOMAXPROCS) of them.
+// The benchmark measures its floor through the same pool.
+func OpenReadPool(path string) (*sql.DB, error) {
+	read, err := sql.Open("sqlite", dsn(path)+"&mode=ro")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0)*2)
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	read.SetConnMaxLifetime(0)
+	return read, nil
+}
+
+// Open opens (creating it if needed) the SQLite database file at path,
+// applies the embedded migrations and returns a Store.
+func Open(ctx context.Context, path string, logger *slog.Logger) (storage.Store, error) {
+	write, err := sql.Open("sqlite", dsn(path)+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
@@ -61,15 +81,11 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (storage.Store,
 		_ = write.Close()
 		return nil, err
 	}
-	read, err := sql.Open("sqlite", dsn+"&mode=ro")
+	read, err := OpenReadPool(path)
 	if err != nil {
 		_ = write.Close()
-		return nil, fmt.Errorf("open sqlite: %w", err)
+		return nil, err
 	}
-	n := max(4, runtime.GOMAXPROCS(0)*2)
-	read.SetMaxOpenConns(n)
-	read.SetMaxIdleConns(n)
-	read.SetConnMaxLifetime(0)
 	return sqlstore.New(sqlstore.Config{Read: read, Write: write, Dialect: dialect, Logger: logger}), nil
 }
 
