@@ -59,6 +59,12 @@ func (a *applier) updateComplex(t target, v any) error {
 	if err != nil {
 		return errInvalidValue("%s: %v", t.name, err)
 	}
+	return a.mergeSingular(t, src)
+}
+
+// mergeSingular merges sub-attribute values into a single-valued complex
+// attribute, creating it when absent.
+func (a *applier) mergeSingular(t target, src map[string]any) error {
 	cur, _ := a.get(t.attr).(map[string]any)
 	if cur == nil {
 		cur = map[string]any{}
@@ -79,15 +85,7 @@ func (a *applier) updateSub(t target, v any) error {
 		return err
 	}
 	if !t.attr.Def.MultiValued() {
-		cur, _ := a.get(t.attr).(map[string]any)
-		if cur == nil {
-			cur = map[string]any{}
-		}
-		if err := merge(t.attr.Def, t.name, cur, src); err != nil {
-			return err
-		}
-		a.set(t.attr, mapValue(cur))
-		return nil
+		return a.mergeSingular(t, src)
 	}
 	list := a.list(t.attr)
 	if len(list) == 0 {
