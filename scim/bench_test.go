@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"testing"
 
@@ -14,9 +15,10 @@ import (
 	"github.com/scimd/scimd/storage/sqlite"
 )
 
-// BenchmarkGetUser measures the handler's cost of GET /Users/{id} on
-// SQLite, without a network in between: go test -bench GetUser -cpuprofile.
-func BenchmarkGetUser(b *testing.B) {
+// benchServer seeds n users into a fresh SQLite store and returns the
+// handler's mux, a token and the users.
+func benchServer(b *testing.B, n int) (*http.ServeMux, string, []storage.Resource) {
+	b.Helper()
 	s, err := sqlite.Open(b.Context(), filepath.Join(b.TempDir(), "scimd.db"), slog.New(slog.DiscardHandler))
 	if err != nil {
 		b.Fatal(err)
@@ -35,12 +37,13 @@ func BenchmarkGetUser(b *testing.B) {
 	}
 	set := schemas.Default()
 	var users []storage.Resource
-	for i := range 1000 {
+	for i := range n {
 		users = append(users, storage.Resource{Attributes: map[string]any{
-			"userName": fmt.Sprintf("u%d@example.com", i), "active": true,
-			"name":                    map[string]any{"givenName": "G", "familyName": "F"},
+			"userName": fmt.Sprintf("u%d@example.com", i), "active": true, "displayName": fmt.Sprintf("User %d", i),
+			"externalId":              fmt.Sprintf("x%d", i),
+			"name":                    map[string]any{"givenName": "G", "familyName": "F", "formatted": "G F"},
 			"emails":                  []any{map[string]any{"value": fmt.Sprintf("u%d@example.com", i), "type": "work", "primary": true}},
-			schemas.EnterpriseUserURN: map[string]any{"employeeNumber": fmt.Sprint(i), "department": "Sales"},
+			schemas.EnterpriseUserURN: map[string]any{"employeeNumber": fmt.Sprint(i), "department": "Sales", "costCenter": "C1"},
 		}})
 	}
 	created, err := s.CreateMany(b.Context(), tenant.ID, &set.User, users)
@@ -53,15 +56,49 @@ func BenchmarkGetUser(b *testing.B) {
 	}
 	mux := http.NewServeMux()
 	h.Register(mux)
+	return mux, token, created
+}
+
+func benchGet(b *testing.B, mux *http.ServeMux, token, path string) *httptest.ResponseRecorder {
+	req := httptest.NewRequestWithContext(b.Context(), http.MethodGet, path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		b.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	return rec
+}
+
+// BenchmarkGetUser measures the handler's cost of GET /Users/{id} on
+// SQLite, without a network in between: go test -bench GetUser -cpuprofile.
+func BenchmarkGetUser(b *testing.B) {
+	mux, token, users := benchServer(b, 1000)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		req := httptest.NewRequestWithContext(b.Context(), http.MethodGet, "/tenants/bench/scim/v2/Users/"+created[i%len(created)].ID, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		rec := httptest.NewRecorder()
-		mux.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK {
-			b.Fatalf("status %d: %s", rec.Code, rec.Body)
-		}
+		benchGet(b, mux, token, "/tenants/bench/scim/v2/Users/"+users[i%len(users)].ID)
+	}
+}
+
+// BenchmarkFilterEq measures an equality filter on an enterprise
+// attribute that finds one user.
+func BenchmarkFilterEq(b *testing.B) {
+	mux, token, users := benchServer(b, 1000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		f := url.QueryEscape(schemas.EnterpriseUserURN + `:employeeNumber eq "` + fmt.Sprint(i%len(users)) + `"`)
+		benchGet(b, mux, token, "/tenants/bench/scim/v2/Users?filter="+f)
+	}
+}
+
+// BenchmarkListPage measures one page of 100 users.
+func BenchmarkListPage(b *testing.B) {
+	mux, token, _ := benchServer(b, 1000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		benchGet(b, mux, token, fmt.Sprintf("/tenants/bench/scim/v2/Users?startIndex=%d&count=100", 1+(i%9)*100))
 	}
 }

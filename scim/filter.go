@@ -32,7 +32,7 @@ func parseFilter(s string) (filter.Expression, error) {
 		return g[1] + "[" + g[2] + " and " + g[3] + " " + g[4] + " " + g[5] + "]"
 	})
 	s = quoteBareValues(s)
-	e, err := filter.ParseFilter([]byte(s))
+	e, err := filterShapes.parse(s)
 	if err != nil {
 		return nil, errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidFilter,
 			"the filter is not valid SCIM filter syntax (RFC 7644 §3.4.2.2), e.g. userName eq \"bjensen\"")

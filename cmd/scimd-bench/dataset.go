@@ -170,12 +170,27 @@ func (d *dataset) smallGroups() (first, n int) {
 	return first, max(0, d.groups-first)
 }
 
+// The victims are spread evenly over the users (every stride-th one), so
+// that every stretch of a walk over all users holds the same mix of users
+// with few and with many groups.
+func (d *dataset) stride() int { return d.users / max(d.victims, 1) }
+
 // victim returns the user index of W10's k-th victim.
-func (d *dataset) victim(k int) int { return d.users - d.victims + k }
+func (d *dataset) victim(k int) int { s := d.stride(); return k*s + s - 1 }
 
 // pickable is the number of users the workloads pick at random: all but
 // the victims, whom W10 deletes.
 func (d *dataset) pickable() int { return d.users - d.victims }
+
+// nonVictim returns the user index of the j-th user who is not a victim,
+// for 0 ≤ j < pickable().
+func (d *dataset) nonVictim(j int) int {
+	s := d.stride()
+	if d.victims == 0 || j >= d.victims*(s-1) {
+		return j + d.victims
+	}
+	return j/(s-1)*s + j%(s-1)
+}
 
 // members returns the user indexes of group j's members: groupSize(j)
 // distinct users that are not victims, then the victims assigned to j
@@ -194,6 +209,9 @@ func (d *dataset) members(j int, victimsOf map[int][]int) []int {
 				out = append(out, u)
 			}
 		}
+	}
+	for i, u := range out {
+		out[i] = d.nonVictim(u)
 	}
 	return append(out, victimsOf[j]...)
 }

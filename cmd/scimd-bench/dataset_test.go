@@ -55,6 +55,21 @@ func TestDatasetGroups(t *testing.T) {
 		}
 	}
 	victimsOf := d.victimGroups()
+	isVictim := map[int]bool{}
+	for k := range d.victims {
+		isVictim[d.victim(k)] = true
+	}
+	if len(isVictim) != d.victims {
+		t.Fatalf("%d distinct victims, want %d", len(isVictim), d.victims)
+	}
+	picked := map[int]bool{}
+	for j := range d.pickable() {
+		u := d.nonVictim(j)
+		if isVictim[u] || picked[u] || u < 0 || u >= d.users {
+			t.Fatalf("nonVictim(%d) = %d: a victim, repeated or out of range", j, u)
+		}
+		picked[u] = true
+	}
 	in := map[int]int{} // groups of each victim
 	for j := range d.groups {
 		members := d.members(j, victimsOf)
@@ -64,7 +79,7 @@ func TestDatasetGroups(t *testing.T) {
 				t.Fatalf("group %d: member %d repeated or out of range", j, u)
 			}
 			seen[u] = true
-			if u >= d.pickable() {
+			if isVictim[u] {
 				in[u]++
 			}
 		}

@@ -37,7 +37,7 @@ func openFloorDB(t *target) (*sql.DB, error) {
 // floorOp looks up random seeded users by primary key.
 func floorOp(db *sql.DB, tenant storage.TenantID, d *dataset) op {
 	return func(ctx context.Context, w *worker) (time.Duration, error) {
-		id := d.userID(w.rng.IntN(d.pickable()))
+		id := d.userID(d.nonVictim(w.rng.IntN(d.pickable())))
 		start := time.Now()
 		var doc []byte
 		if err := db.QueryRowContext(ctx, floorQuery, string(tenant), id).Scan(&doc); err != nil {

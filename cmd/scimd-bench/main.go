@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -35,6 +36,7 @@ type config struct {
 	seedOnly    bool
 	scimd       string
 	serveArgs   []string
+	only        []string // workload groups to run; empty: all
 }
 
 // modeDefaults fills what the flags left at zero with the defaults of the
@@ -105,6 +107,15 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		c.serveArgs = append(c.serveArgs, v)
 		return nil
 	})
+	fs.Func("only", "run only these comma-separated workload groups (W1-4, W5, W6-7, W8-9, W10, W11), e.g. --only W1-4,W5 while profiling", func(v string) error {
+		for g := range strings.SplitSeq(v, ",") {
+			if !slices.Contains(workloadGroups, g) {
+				return fmt.Errorf("unknown workload group %q (want one of %s)", g, strings.Join(workloadGroups, ", "))
+			}
+			c.only = append(c.only, g)
+		}
+		return nil
+	})
 	fs.StringVar(&c.scimd, "scimd", "", "scimd `binary` to run (default: go build ./cmd/scimd of the working directory)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -133,6 +144,9 @@ func main() {
 		os.Exit(2)
 	}
 }
+
+// workloadGroups name the phases of a run, in order, for --only.
+var workloadGroups = []string{"W1-4", "W5", "W6-7", "W8-9", "W10", "W11"}
 
 // errWorkloadErrors is returned by run when a workload had errors.
 var errWorkloadErrors = errors.New("workloads had errors")
@@ -210,12 +224,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	b := &bench{cfg: cfg, d: d, srv: srv, floor: floorRate, dbPID: dbPID, log: stderr, res: res,
 		c:    newClient(srv.addr, benchTenant, sd.token, cfg.conc),
 		sync: newClient(srv.addr, syncTenant, sd.syncToken, cfg.conc)}
-	b.reads(ctx)
-	b.walks(ctx)
-	b.writes(ctx)
-	b.members(ctx)
-	b.deletes(ctx)
-	b.entra(ctx)
+	for i, phase := range []func(context.Context){b.reads, b.walks, b.writes, b.members, b.deletes, b.entra} {
+		if len(cfg.only) == 0 || slices.Contains(cfg.only, workloadGroups[i]) {
+			phase(ctx)
+		}
+	}
 	res.endRSS, res.endPeak, _ = memory(srv.pid())
 	if err := srv.stop(); err != nil {
 		_, _ = fmt.Fprintf(stderr, "bench: %v\n", err)

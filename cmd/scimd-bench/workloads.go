@@ -91,7 +91,7 @@ func (b *bench) closed(ctx context.Context, key, name string, conc int, warm boo
 }
 
 // pick returns a random seeded user that W10 does not delete.
-func (b *bench) pick(w *worker) int { return w.rng.IntN(b.d.pickable()) }
+func (b *bench) pick(w *worker) int { return b.d.nonVictim(w.rng.IntN(b.d.pickable())) }
 
 // filterOp GETs a list with a filter made by f and checks the number of
 // results: exactly want, or at least one when want is negative.
