@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/scimd/scimd/schemas"
@@ -100,5 +101,27 @@ func BenchmarkListPage(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		benchGet(b, mux, token, fmt.Sprintf("/tenants/bench/scim/v2/Users?startIndex=%d&count=100", 1+(i%9)*100))
+	}
+}
+
+// BenchmarkCreateUser measures POST /Users of an Entra-shaped user.
+func BenchmarkCreateUser(b *testing.B) {
+	mux, token, _ := benchServer(b, 10)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		body := fmt.Sprintf(`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],`+
+			`"userName":"new%d@example.com","active":true,"displayName":"New User","externalId":"n%d",`+
+			`"name":{"givenName":"New","familyName":"User","formatted":"New User"},`+
+			`"emails":[{"value":"new%d@example.com","type":"work","primary":true}],`+
+			`"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"employeeNumber":"%d","department":"Sales"}}`, i, i, i, i)
+		req := httptest.NewRequestWithContext(b.Context(), http.MethodPost, "/tenants/bench/scim/v2/Users", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/scim+json")
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, req)
+		if rec.Code != http.StatusCreated {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
 	}
 }
