@@ -78,6 +78,7 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		{"IndexPagination", httpTestIndexPagination},
 		{"CursorPagination", httpTestCursorPagination},
 		{"Search", httpTestSearch},
+		{"GroupRepresentations", httpTestGroupRepresentations},
 		{"ETags", httpTestETags},
 		{"Discovery", httpTestDiscovery},
 		{"Authentication", httpTestAuthentication},

@@ -1,6 +1,8 @@
 package scim
 
 import (
+	"bufio"
+	"encoding/json"
 	"errors"
 	"net/http"
 
@@ -10,10 +12,16 @@ import (
 
 // serveGet answers GET /Users/{id} and /Groups/{id}, with projection and
 // If-None-Match. A group's members are read only when the response
-// includes them.
+// includes them, and streamed when it includes them all.
 func (h *Handler) serveGet(w http.ResponseWriter, r *http.Request, st *requestState, rt *schemas.ResourceType, id string) {
 	q := r.URL.Query()
-	res, err := h.store.Get(r.Context(), st.tenant.ID, rt, id, readOptions(rt, q.Get("attributes"), q.Get("excludedAttributes")))
+	attributes, excluded := q.Get("attributes"), q.Get("excludedAttributes")
+	opts := readOptions(rt, attributes, excluded)
+	stream := opts.Members && attributes == "" && excluded == ""
+	if stream {
+		opts.Members = false
+	}
+	res, err := h.store.Get(r.Context(), st.tenant.ID, rt, id, opts)
 	if err != nil {
 		writeError(w, toSCIMError(h.log, r, err))
 		return
@@ -25,8 +33,65 @@ func (h *Handler) serveGet(w http.ResponseWriter, r *http.Request, st *requestSt
 		return
 	}
 	w.Header().Set("Location", st.base+rt.Endpoint+"/"+res.ID)
-	obj := parseProjection(rt, q.Get("attributes"), q.Get("excludedAttributes")).apply(render(st, rt, res))
+	obj := parseProjection(rt, attributes, excluded).apply(render(st, rt, res))
+	if stream {
+		h.streamMembers(w, r, st, res.ID, obj)
+		return
+	}
 	writeJSON(w, http.StatusOK, obj)
 }
 
+// A memberJSON is one element of a group's members, its fields in the
+// order encoding/json gives a map's keys.
+type memberJSON struct {
+	Ref     string `json:"$ref"`
+	Display string `json:"display,omitempty"`
+	Type    string `json:"type"`
+	Value   string `json:"value"`
+}
+
+// streamMembers writes a group whose members are read and written one at
+// a time, so that a group of 100,000 members costs no more memory than a
+// group of ten. The status is sent before the members are read: if the
+// database fails midway, the response is cut off (the client sees a
+// truncated body, never a complete-looking group without its members).
+func (h *Handler) streamMembers(w http.ResponseWriter, r *http.Request, st *requestState, id string, group map[string]any) {
+	head, err := json.Marshal(group)
+	if err != nil || len(head) < 2 {
+		writeError(w, toSCIMError(h.log, r, err))
+		return
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(http.StatusOK)
+	bw := bufio.NewWriterSize(w, 32<<10)
+	_, _ = bw.Write(head[:len(head)-1])
+	if len(head) > 2 {
+		_ = bw.WriteByte(',')
+	}
+	_, _ = bw.WriteString(`"members":[`)
+	enc := json.NewEncoder(bw)
+	first := true
+	err = h.store.EachMember(r.Context(), st.tenant.ID, id, func(m storage.Member) error {
+		if !first {
+			if err := bw.WriteByte(','); err != nil {
+				return err
+			}
+		}
+		first = false
+		endpoint := "/Users/"
+		if m.Type == schemas.GroupType {
+			endpoint = "/Groups/"
+		}
+		// Encode appends a newline, which JSON allows between tokens.
+		return enc.Encode(memberJSON{Ref: st.base + endpoint + m.Value, Display: m.Display, Type: m.Type, Value: m.Value})
+	})
+	if err != nil {
+		_ = toSCIMError(h.log, r, err) // logs it without its text reaching the client
+		panic(http.ErrAbortHandler)
+	}
+	_, _ = bw.WriteString("]}")
+	_ = bw.Flush()
+}
+
 func asFilterError(err error, target **storage.FilterError) bool { return errors.As(err, target) }
+

@@ -67,6 +67,10 @@ type Store interface {
 	CreateMany(ctx context.Context, tenant TenantID, rt *schemas.ResourceType, list []Resource) ([]Resource, error)
 	// Get returns one resource, or ErrNotFound.
 	Get(ctx context.Context, tenant TenantID, rt *schemas.ResourceType, id string, opts GetOptions) (Resource, error)
+	// EachMember calls fn for each member of group id, in the order of
+	// member ids, reading them as one stream: a group of any size costs
+	// the same memory. It stops at fn's first error and returns it.
+	EachMember(ctx context.Context, tenant TenantID, id string, fn func(Member) error) error
 	// List returns the resources that match a query, in the query's order.
 	List(ctx context.Context, tenant TenantID, rt *schemas.ResourceType, q Query) (Page, error)
 	// Lookup returns, in one query, the tenant's resources that an

@@ -266,3 +266,28 @@ func truncateRunes(s string, n int) string {
 	}
 	return s
 }
+
+// EachMember streams the members of a group from one query.
+func (s *Store) EachMember(ctx context.Context, tenant storage.TenantID, id string, fn func(storage.Member) error) error {
+	b := sq.Select("m.member_id", "m.member_type", "m.display").From(membersTable+" m").
+		Where(sq.Eq{"m.tenant_id": string(tenant), "m.group_id": id}).OrderBy("m.member_id")
+	rows, err := s.query(ctx, s.read, b)
+	if err != nil {
+		return s.mapErr("members of group", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m storage.Member
+		var code any
+		var display sql.NullString
+		if err := rows.Scan(&m.Value, &code, &display); err != nil {
+			return s.mapErr("members of group", err)
+		}
+		n, _ := number(code)
+		m.Type, m.Display = typeName(int(n)), display.String
+		if err := fn(m); err != nil {
+			return err
+		}
+	}
+	return s.mapErr("members of group", rows.Err())
+}
