@@ -94,4 +94,3 @@ func (h *Handler) streamMembers(w http.ResponseWriter, r *http.Request, st *requ
 }
 
 func asFilterError(err error, target **storage.FilterError) bool { return errors.As(err, target) }
-

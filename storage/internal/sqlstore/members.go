@@ -269,7 +269,7 @@ func truncateRunes(s string, n int) string {
 
 // EachMember streams the members of a group from one query.
 func (s *Store) EachMember(ctx context.Context, tenant storage.TenantID, id string, fn func(storage.Member) error) error {
-	b := sq.Select("m.member_id", "m.member_type", "m.display").From(membersTable+" m").
+	b := sq.Select("m.member_id", "m.member_type", "m.display").From(membersTable + " m").
 		Where(sq.Eq{"m.tenant_id": string(tenant), "m.group_id": id}).OrderBy("m.member_id")
 	rows, err := s.query(ctx, s.read, b)
 	if err != nil {
