@@ -224,7 +224,10 @@ type Query struct {
 	// Filter is a parsed SCIM filter; nil matches every resource.
 	Filter filter.Expression
 	// SortBy names the attribute to order by; nil orders by id. Resources
-	// without a value sort last in ascending order.
+	// without a value sort last in ascending order; descending is the exact
+	// reverse, and ties order by id. Strings order by their bytes; a store
+	// may compare only a prefix of long values (MySQL: the first 1024
+	// bytes), ordering values that share it by id.
 	SortBy     *filter.AttributePath
 	Descending bool
 

@@ -93,6 +93,7 @@ var dialect = sqlstore.Dialect{
 	Name:         "sqlite",
 	InsertIgnore: "OR IGNORE",
 	Match:        sqlstore.MatchInstr,
+	SortJoin:     "JOIN", // the planner weighs ORDER BY ... LIMIT when it orders joins
 	FullScans:    fullScans,
 	Analyze:      []string{"ANALYZE"},
 	IsUniqueViolation: func(err error) bool {

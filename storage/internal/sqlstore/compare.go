@@ -12,9 +12,11 @@ import (
 const maxRune = "\U0010FFFF"
 
 // valueCompare builds "value op v" for one comparison. The value is the
-// v_str or v_num column of the attr_values row aliased alias, or loc.col when
-// alias is empty. ne is returned as eq with negate set, so the caller can
-// negate the whole lookup ("no element equals"). pr is the caller's job.
+// v_str or v_num column of the attr_values row aliased alias (strings bounded
+// on their key too where the index holds keys: Dialect.StrKeyBytes), or
+// loc.col when alias is empty. ne is returned as eq with negate set, so the
+// caller can negate the whole lookup ("no element equals"). pr is the
+// caller's job.
 func valueCompare(d Dialect, loc location, alias string, op filter.CompareOperator, v any) (cond sq.Sqlizer, negate bool, err error) {
 	if op == filter.NE {
 		cond, _, err = valueCompare(d, loc, alias, filter.EQ, v)
@@ -102,6 +104,9 @@ func valueCompare(d Dialect, loc location, alias string, op filter.CompareOperat
 			// A range, which an index serves on every engine: the strings
 			// that start with s sort from s up to s followed by the
 			// greatest code point.
+			if alias != "" {
+				return d.strRange(alias, s, s+maxRune), false, nil
+			}
 			return sq.And{sq.Expr(col+" >= ?", s), sq.Expr(col+" < ?", s+maxRune)}, false, nil
 		}
 		arg = s
@@ -109,6 +114,9 @@ func valueCompare(d Dialect, loc location, alias string, op filter.CompareOperat
 	sym, ok := map[filter.CompareOperator]string{filter.EQ: "=", filter.GT: ">", filter.GE: ">=", filter.LT: "<", filter.LE: "<="}[op]
 	if !ok {
 		return nil, false, storage.NewFilterError("unsupported operator %q", string(op))
+	}
+	if s, ok := arg.(string); ok && alias != "" {
+		return d.strCompare(alias, sym, s), false, nil
 	}
 	return sq.Expr(col+" "+sym+" ?", arg), false, nil
 }

@@ -27,6 +27,19 @@ type Dialect struct {
 	// Match builds a case-sensitive co, sw or ew condition on col. Callers
 	// fold the value first for case-insensitive attributes.
 	Match func(col string, op filter.CompareOperator, value string) sq.Sqlizer
+	// StrKeyBytes is how much of a string value attr_values' index holds:
+	// 0 where the engine indexes and orders whole values (v_str), else the
+	// length of v_key, the prefix of v_str that the index holds (see
+	// strKey). Filters then bound v_key so the index finds the rows, and
+	// sorts read strings in v_key order: values that share their first
+	// StrKeyBytes bytes sort by id among themselves.
+	StrKeyBytes int
+	// SortJoin is the join that reads attr_values first, in the order of
+	// its index, and then the resource table: "STRAIGHT_JOIN" where the
+	// planner would otherwise put the resource table first and sort (MySQL
+	// weighs no LIMIT when it orders joins), "JOIN" where the planner weighs
+	// the LIMIT itself (the default when empty).
+	SortJoin string
 	// FullScans runs the engine's EXPLAIN of a query and returns the
 	// tables (by alias) it would read in full.
 	FullScans func(ctx context.Context, db *sql.DB, query string, args []any) ([]string, error)

@@ -12,20 +12,34 @@ import (
 // page; with a filter, it may read the tenant.
 const TenantWalk = "tenant: "
 
-// FullScans returns the steps of the page query of List(q), according to the
-// engine's EXPLAIN, that read more than an index lookup does: "scan: " a
+// FullScans returns the steps of the page queries of List(q), according to
+// the engine's EXPLAIN, that read more than an index lookup does: "scan: " a
 // whole table or index, TenantWalk a whole tenant, "sort: " a sort of the
 // matches. Tests use it to prove that filters and sorts are index-driven.
+// When List reads a page in segments (see valuesSegments), the steps of
+// every segment's query are returned.
 func (s *Store) FullScans(ctx context.Context, tenant storage.TenantID, rt *schemas.ResourceType, q storage.Query) ([]string, error) {
-	p, err := s.planList(tenant, rt, q)
+	p, err := s.planList(ctx, tenant, rt, q)
 	if err != nil {
 		return nil, err
 	}
-	text, args, err := p.page.ToSql()
-	if err != nil {
-		return nil, err
+	var out []string
+	for i, sg := range p.segs {
+		offset := 0
+		if i == 0 && !q.Keyset {
+			offset = max(q.StartIndex, 1) - 1
+		}
+		text, args, err := pageQuery(sg, nil, max(q.Count, 1), offset).ToSql()
+		if err != nil {
+			return nil, err
+		}
+		steps, err := s.d.FullScans(ctx, s.read, text, args)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, steps...)
 	}
-	return s.d.FullScans(ctx, s.read, text, args)
+	return out, nil
 }
 
 // Analyze refreshes the engine's table statistics, which its query planner
@@ -41,13 +55,17 @@ func (s *Store) Analyze(ctx context.Context) error {
 	return nil
 }
 
-// PageStatement returns the SQL text and arguments of the page query of
-// List(q), for tests that run it on a connection of their own to read the
-// engine's counters of rows examined.
-func (s *Store) PageStatement(tenant storage.TenantID, rt *schemas.ResourceType, q storage.Query) (string, []any, error) {
-	p, err := s.planList(tenant, rt, q)
+// PageStatement returns the SQL text and arguments of the first query that
+// List(q) runs for the page (without a cursor), for tests that run it on a
+// connection of their own to read the engine's counters of rows examined.
+func (s *Store) PageStatement(ctx context.Context, tenant storage.TenantID, rt *schemas.ResourceType, q storage.Query) (string, []any, error) {
+	p, err := s.planList(ctx, tenant, rt, q)
 	if err != nil {
 		return "", nil, err
 	}
-	return p.page.ToSql()
+	offset := 0
+	if !q.Keyset {
+		offset = max(q.StartIndex, 1) - 1
+	}
+	return pageQuery(p.segs[0], nil, max(q.Count, 1), offset).ToSql()
 }

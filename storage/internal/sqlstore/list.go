@@ -3,42 +3,39 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
-	"encoding/json"
-	"strings"
 
 	sq "github.com/Masterminds/squirrel"
-	"github.com/scim2/filter-parser/v2"
 
 	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/storage"
 )
-
-// An order is how a List sorts: by expr (empty for id alone), then by id.
-type order struct {
-	key      string // identifies the sort in cursors
-	expr     string // the sort value in SQL, or "" to sort by id alone
-	numeric  bool   // the sort value is a number
-	nullable bool   // rows may have no sort value
-	unique   bool   // no two rows share a sort value: no tie-break needed
-	join     sq.Sqlizer
-	desc     bool
-}
 
 // A listPlan is the SQL of one List call.
 type listPlan struct {
 	t     table
 	ord   order
 	count sq.SelectBuilder // COUNT(*) of every match
-	page  sq.SelectBuilder // the rows of the page
-	// idsFirst: page selects ids only, and the users and their groups are
-	// read by id afterwards. A page that sorts documents makes the engine
-	// carry them through a temporary table (MariaDB: 2-3x the cost of the
-	// same query on ids), and the groups come in the same second query.
+	segs  []segment        // the parts of the order, in order
+	total int              // the number of matches if planning counted them, else -1
+	// idsFirst: the segments select ids only, and the users and their
+	// groups are read by id afterwards. A page that sorts documents makes
+	// the engine carry them through a temporary table (on MariaDB 2-3x the
+	// cost of the same query on ids), and the groups come in the same
+	// second query.
 	idsFirst bool
 }
 
-func (s *Store) planList(tenant storage.TenantID, rt *schemas.ResourceType, q storage.Query) (listPlan, error) {
+// A segment is a part of the order that one query reads. Most orders are
+// one segment; a sort by an attribute held in attr_values may be two (see
+// valuesSegments).
+type segment struct {
+	ord     order            // the order within the segment
+	rows    sq.SelectBuilder // the segment's rows, without ORDER BY and LIMIT
+	count   sq.SelectBuilder // COUNT of the segment's rows
+	missing bool             // the rows without a sort value, where a cursor without one points
+}
+
+func (s *Store) planList(ctx context.Context, tenant storage.TenantID, rt *schemas.ResourceType, q storage.Query) (listPlan, error) {
 	t, err := tableFor(rt)
 	if err != nil {
 		return listPlan{}, err
@@ -56,60 +53,71 @@ func (s *Store) planList(tenant storage.TenantID, rt *schemas.ResourceType, q st
 	if err != nil {
 		return listPlan{}, err
 	}
-	idsFirst := t.rtype == rtypeUser && q.GetOptions.Groups
+	p := listPlan{t: t, ord: ord, count: sq.Select("COUNT(*)").From(t.from).Where(where), total: -1,
+		idsFirst: t.rtype == rtypeUser && q.GetOptions.Groups}
 	cols := resourceColumns
-	if idsFirst {
+	if p.idsFirst {
 		cols = []string{"r.id"}
 	}
-	page, err := pageSelect(t, ord, where, q, cols)
-	if err != nil {
-		return listPlan{}, err
+	if ord.values != nil && q.Count > 0 {
+		walk, err := s.walkValues(ctx, &p, where, q.Filter != nil)
+		if err != nil {
+			return p, err
+		}
+		if walk {
+			p.segs = valuesSegments(s.d, tenant, t, ord, where, q.Filter != nil, cols)
+			return p, nil
+		}
 	}
-	return listPlan{t: t, ord: ord, count: sq.Select("COUNT(*)").From(t.from).Where(where), page: page, idsFirst: idsFirst}, nil
+	rows := sq.Select(cols...).From(t.from)
+	if v := ord.values; v != nil {
+		rows = rows.JoinClause(sq.Expr("LEFT JOIN "+valuesTable+" sv ON sv.tenant_id = r.tenant_id AND sv.rtype = ? AND sv.resource_id = r.id AND sv.attr = ? AND sv.elem = 0 AND sv.pos = 0",
+			v.rtype, v.attr))
+	}
+	if ord.expr != "" {
+		rows = rows.Column(ord.expr)
+	}
+	p.segs = []segment{{ord: ord, rows: rows.Where(where), count: p.count}}
+	return p, nil
 }
 
 // List returns one page of the resources that match q.
 func (s *Store) List(ctx context.Context, tenant storage.TenantID, rt *schemas.ResourceType, q storage.Query) (storage.Page, error) {
-	p, err := s.planList(tenant, rt, q)
-	if err != nil {
-		return storage.Page{}, err
-	}
-	t, ord := p.t, p.ord
 	page := storage.Page{Total: -1}
+	p, err := s.planList(ctx, tenant, rt, q)
+	if err != nil {
+		return page, s.mapErr("list "+rt.Name, err)
+	}
 	wantTotal := !q.Keyset || q.Total || q.Count <= 0
 	if q.Count <= 0 {
 		err := s.queryRow(ctx, s.read, p.count, &page.Total)
 		return page, s.mapErr("count "+rt.Name, err)
 	}
-	rows, err := s.query(ctx, s.read, p.page)
+	var c *cursor
+	if q.Keyset && q.Cursor != "" {
+		cur, err := decodeCursor(q.Cursor, p.ord)
+		if err != nil {
+			return page, err
+		}
+		c = &cur
+	}
+	rows, more, err := s.fetch(ctx, p, q, c)
 	if err != nil {
 		return page, s.mapErr("list "+rt.Name, err)
 	}
-	var last cursor
-	for rows.Next() {
-		r, sortValue, err := scanListRow(rows, ord, p.idsFirst)
-		if err != nil {
-			rows.Close()
-			return page, s.mapErr("list "+rt.Name, err)
-		}
-		if q.Keyset && len(page.Resources) == q.Count {
-			page.NextCursor = encodeCursor(last)
-			break
-		}
-		page.Resources = append(page.Resources, r)
-		last = cursor{Key: ord.key, ID: r.ID, Value: sortValue}
+	for _, r := range rows {
+		page.Resources = append(page.Resources, r.res)
 	}
-	if !q.Keyset && len(page.Resources) == q.Count {
+	if n := len(rows); n == q.Count && (more || !q.Keyset) {
 		// A full index page also tells where the next one starts, so a
 		// sequential walk can continue by keyset instead of OFFSET.
-		page.NextCursor = encodeCursor(last)
-	}
-	if err := rows.Close(); err != nil {
-		return page, s.mapErr("list "+rt.Name, err)
+		page.NextCursor = encodeCursor(cursor{Key: p.ord.key, ID: rows[n-1].res.ID, Value: rows[n-1].sortValue})
 	}
 	firstPage := (!q.Keyset && q.StartIndex <= 1) || (q.Keyset && q.Cursor == "")
 	switch {
 	case !wantTotal:
+	case p.total >= 0:
+		page.Total = p.total
 	case firstPage && page.NextCursor == "" && len(page.Resources) < q.Count:
 		// The first page holds every match (the usual answer to an
 		// identity provider's lookup): no need to count them again.
@@ -125,38 +133,117 @@ func (s *Store) List(ctx context.Context, tenant storage.TenantID, rt *schemas.R
 		}
 		return page, nil
 	}
-	if err := s.loadRelated(ctx, s.read, tenant, t, page.Resources, q.GetOptions); err != nil {
+	if err := s.loadRelated(ctx, s.read, tenant, p.t, page.Resources, q.GetOptions); err != nil {
 		return page, s.mapErr("list "+rt.Name, err)
 	}
 	return page, nil
 }
 
-// pageSelect builds the query of one page of results.
-func pageSelect(t table, ord order, where sq.Sqlizer, q storage.Query, cols []string) (sq.SelectBuilder, error) {
-	b := sq.Select(cols...).From(t.from)
-	if ord.join != nil {
-		b = b.JoinClause(ord.join)
+// A listRow is one resource of a page and its sort value.
+type listRow struct {
+	res       storage.Resource
+	sortValue any
+}
+
+// fetch reads the rows of one page: from each segment in turn, starting with
+// the one the cursor points into, until the page is full. more reports that
+// rows follow the page. When the page fills at the end of a segment, more is
+// true if another segment follows, without reading it: that could walk the
+// tenant (see valuesSegments), and the next page finds out.
+func (s *Store) fetch(ctx context.Context, p listPlan, q storage.Query, c *cursor) (rows []listRow, more bool, err error) {
+	want := max(q.Count, 1)
+	first, offset := 0, 0
+	if c != nil {
+		first = p.resume(*c)
+	} else if !q.Keyset {
+		offset = max(q.StartIndex, 1) - 1
 	}
-	if ord.expr != "" {
-		b = b.Column(ord.expr)
-	}
-	b = b.Where(where).OrderBy(ord.orderBy()...)
-	if !q.Keyset {
-		return b.Limit(uint64(max(q.Count, 1))).Offset(uint64(max(q.StartIndex, 1) - 1)), nil
-	}
-	if q.Cursor != "" {
-		c, err := decodeCursor(q.Cursor, ord.key)
-		if err != nil {
-			return b, err
+	for i := first; i < len(p.segs); i++ {
+		sg := p.segs[i]
+		limit := want - len(rows)
+		if q.Keyset {
+			limit++ // one more row tells whether another page follows
 		}
-		b = b.Where(ord.after(c))
+		var after *cursor
+		if i == first {
+			after = c
+		}
+		got, err := s.readSegment(ctx, pageQuery(sg, after, limit, offset), sg.ord.expr != "", p.idsFirst)
+		if err != nil {
+			return nil, false, err
+		}
+		rows = append(rows, got...)
+		if len(rows) > want {
+			return rows[:want], true, nil
+		}
+		if len(rows) == want {
+			return rows, i < len(p.segs)-1, nil
+		}
+		switch {
+		case len(got) > 0 || offset == 0:
+			// The page starts in this segment (or in an empty one): the
+			// next segment continues it from its start.
+			offset = 0
+		case i < len(p.segs)-1:
+			// The page starts past this segment: skip its rows.
+			var n int
+			if err := s.queryRow(ctx, s.read, sg.count, &n); err != nil {
+				return nil, false, err
+			}
+			offset = max(offset-n, 0)
+		}
 	}
-	return b.Limit(uint64(max(q.Count, 1)) + 1), nil
+	return rows, false, nil
+}
+
+// resume returns the segment that the position c is in.
+func (p listPlan) resume(c cursor) int {
+	for i, sg := range p.segs {
+		if len(p.segs) == 1 || sg.missing == (c.Value == nil) {
+			return i
+		}
+	}
+	return 0
+}
+
+// pageQuery is the query of up to limit rows of sg: after the cursor c if
+// there is one, else after skipping offset rows.
+func pageQuery(sg segment, c *cursor, limit, offset int) sq.SelectBuilder {
+	b := sg.rows.OrderBy(sg.ord.orderBy()...).Limit(uint64(limit))
+	if c != nil {
+		b = b.Where(sg.ord.after(*c))
+	}
+	if offset > 0 {
+		b = b.Offset(uint64(offset))
+	}
+	return b
+}
+
+// readSegment runs a page query; withValue says that its last column is the
+// sort value, idOnly that it reads ids, not resources.
+func (s *Store) readSegment(ctx context.Context, b sq.SelectBuilder, withValue, idOnly bool) ([]listRow, error) {
+	rows, err := s.query(ctx, s.read, b)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []listRow
+	for rows.Next() {
+		r, err := scanListRow(rows, withValue, idOnly)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, rows.Close()
 }
 
 // scanListRow scans a row of a page: the resource (only its id when
-// idOnly), then the sort value when the order has one.
-func scanListRow(rows *sql.Rows, ord order, idOnly bool) (storage.Resource, any, error) {
+// idOnly), then the sort value when withValue.
+func scanListRow(rows *sql.Rows, withValue, idOnly bool) (listRow, error) {
 	var r storage.Resource
 	var created, modified string
 	var doc []byte
@@ -165,16 +252,16 @@ func scanListRow(rows *sql.Rows, ord order, idOnly bool) (storage.Resource, any,
 	if !idOnly {
 		dest = append(dest, &created, &modified, &r.Meta.Version, &doc)
 	}
-	if ord.expr != "" {
+	if withValue {
 		dest = append(dest, &sortValue)
 	}
 	if err := rows.Scan(dest...); err != nil {
-		return r, nil, err
+		return listRow{}, err
 	}
 	if !idOnly {
 		var err error
 		if r, err = decodeResource(r, created, modified, doc); err != nil {
-			return r, nil, err
+			return listRow{}, err
 		}
 	}
 	switch v := sortValue.(type) {
@@ -183,124 +270,5 @@ func scanListRow(rows *sql.Rows, ord order, idOnly bool) (storage.Resource, any,
 	case int64:
 		sortValue = float64(v)
 	}
-	return r, sortValue, nil
-}
-
-// order resolves a sortBy attribute. Sorting is on single-valued attributes
-// only; a missing value sorts after every present one in ascending order.
-func (tr *translator) order(p *filter.AttributePath, desc bool) (order, error) {
-	o := order{key: "id", desc: desc}
-	if desc {
-		o.key = "-id"
-	}
-	if p == nil {
-		return o, nil
-	}
-	loc, err := tr.locate(*p)
-	if err != nil {
-		return o, err
-	}
-	if loc.kind == locMetadata || loc.typ == metadataType {
-		return o, storage.NewFilterError("cannot sort by %q: metadata keys are for filters only", loc.path)
-	}
-	if loc.multi || loc.complex || loc.kind == locMembers {
-		return o, storage.NewFilterError("cannot sort by %q: sort by a single-valued attribute", loc.path)
-	}
-	o.numeric = loc.typ == "boolean" || loc.typ == "integer" || loc.typ == "decimal"
-	switch loc.kind {
-	case locConst:
-		return o, nil
-	case locColumn:
-		if loc.col == "r.id" {
-			return o, nil
-		}
-		o.expr, o.nullable = loc.col, !loc.notNull
-		// userName is unique per tenant, so its index alone gives the
-		// order and serves every page without a sort.
-		o.unique = tr.t.rtype == rtypeUser && loc.col == "r."+tr.t.nameCol
-	case locValues:
-		o.expr, o.nullable = "sv.v_str", true
-		if o.numeric {
-			o.expr = "sv.v_num"
-		}
-		o.join = sq.Expr("LEFT JOIN "+valuesTable+" sv ON sv.tenant_id = r.tenant_id AND sv.rtype = ? AND sv.resource_id = r.id AND sv.attr = ? AND sv.elem = 0 AND sv.pos = 0",
-			tr.t.rtype, loc.key)
-	}
-	o.key = strings.ToLower(loc.attr.Key())
-	if desc {
-		o.key = "-" + o.key
-	}
-	return o, nil
-}
-
-func (o order) dir() string {
-	if o.desc {
-		return " DESC"
-	}
-	return " ASC"
-}
-
-func (o order) orderBy() []string {
-	var out []string
-	if o.nullable {
-		out = append(out, "("+o.expr+" IS NULL)"+o.dir())
-	}
-	if o.expr != "" {
-		out = append(out, o.expr+o.dir())
-	}
-	if o.unique {
-		return out
-	}
-	return append(out, "r.id"+o.dir())
-}
-
-// after is the keyset condition: rows strictly after c in this order.
-func (o order) after(c cursor) sq.Sqlizer {
-	gt, ge := " > ?", " >= ?"
-	if o.desc {
-		gt, ge = " < ?", " <= ?"
-	}
-	idAfter := sq.Expr("r.id"+gt, c.ID)
-	if o.expr == "" {
-		return idAfter
-	}
-	valueAfter := sq.And{sq.Expr(o.expr+ge, c.Value), sq.Or{sq.Expr(o.expr+gt, c.Value), sq.And{sq.Expr(o.expr+" = ?", c.Value), idAfter}}}
-	if !o.nullable {
-		return valueAfter
-	}
-	isNull, notNull := sq.Expr(o.expr+" IS NULL"), sq.Expr(o.expr+" IS NOT NULL")
-	switch {
-	case c.Value == nil && !o.desc: // within the trailing NULLs
-		return sq.And{isNull, idAfter}
-	case c.Value == nil: // descending: NULLs first, then every value
-		return sq.Or{sq.And{isNull, idAfter}, notNull}
-	case !o.desc:
-		return sq.Or{valueAfter, isNull}
-	}
-	return valueAfter
-}
-
-// A cursor is the position after the last row of a keyset page.
-type cursor struct {
-	Key   string `json:"k"`
-	ID    string `json:"i"`
-	Value any    `json:"v,omitempty"`
-}
-
-func encodeCursor(c cursor) string {
-	b, _ := json.Marshal(c) // a cursor always encodes
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodeCursor(s, key string) (cursor, error) {
-	var c cursor
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || json.Unmarshal(b, &c) != nil || c.Key != key || c.ID == "" {
-		return c, storage.ErrInvalidCursor
-	}
-	switch c.Value.(type) {
-	case nil, string, float64:
-		return c, nil
-	}
-	return c, storage.ErrInvalidCursor
+	return listRow{res: r, sortValue: sortValue}, nil
 }

@@ -28,13 +28,21 @@ func (s *Store) Lookup(ctx context.Context, tenant storage.TenantID, rt *schemas
 		parts = append(parts, text)
 		args = append(args, a...)
 	}
+	// valueEq is "alias.v_str = v" as filters write it, bounded on the
+	// key where the index holds keys.
+	valueEq := func(alias, v string) (string, []any) {
+		text, a, _ := s.d.strCompare(alias, "=", v).ToSql() // literal text: ToSql cannot fail
+		return text, a
+	}
 	add("SELECT n.id AS id FROM "+t.name+" n WHERE n.tenant_id = ? AND n."+t.nameCol+" = ?", tn, fold(value))
 	add("SELECT x.id AS id FROM "+t.name+" x WHERE x.tenant_id = ? AND x.external_id = ?", tn, value)
 	if t.rtype == rtypeUser {
-		add("SELECT e.resource_id AS id FROM "+valuesTable+" e WHERE e.tenant_id = ? AND e.rtype = ? AND e.attr = ? AND e.v_str = ?",
-			tn, rtypeUser, "emails.value", fold(value))
-		add("SELECT p.resource_id AS id FROM "+valuesTable+" p WHERE p.tenant_id = ? AND p.rtype = ? AND p.attr = ? AND p.v_str = ?",
-			tn, rtypeUser, phoneKey, storage.NormalizePhone(fold(value)))
+		eq, eqArgs := valueEq("e", fold(value))
+		add("SELECT e.resource_id AS id FROM "+valuesTable+" e WHERE e.tenant_id = ? AND e.rtype = ? AND e.attr = ? AND "+eq,
+			append([]any{tn, rtypeUser, "emails.value"}, eqArgs...)...)
+		eq, eqArgs = valueEq("p", storage.NormalizePhone(fold(value)))
+		add("SELECT p.resource_id AS id FROM "+valuesTable+" p WHERE p.tenant_id = ? AND p.rtype = ? AND p.attr = ? AND "+eq,
+			append([]any{tn, rtypeUser, phoneKey}, eqArgs...)...)
 		exact, folded := identifierKeys(rt)
 		for _, g := range []struct {
 			keys []any
