@@ -81,7 +81,7 @@ func (s *Store) CreateMany(ctx context.Context, tenant storage.TenantID, rt *sch
 	if t.rtype == rtypeUser {
 		names = append(names, "active")
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inMembersTx(ctx, tenant, func(ctx context.Context, tx *sql.Tx) error {
 		if err := s.checkLocks(ctx, tx, tenant, slices.Clone(locks)); err != nil {
 			return err
 		}
@@ -131,8 +131,8 @@ func (s *Store) Get(ctx context.Context, tenant storage.TenantID, rt *schemas.Re
 	if err != nil {
 		return storage.Resource{}, err
 	}
-	if t.rtype == rtypeUser && opts.Groups {
-		r, err := s.getUserWithGroups(ctx, tenant, id)
+	if t.rtype == rtypeUser && (opts.Groups || opts.Apps) {
+		r, err := s.getUser(ctx, tenant, id, opts)
 		return r, s.mapErr("get "+rt.Name, err)
 	}
 	r, err := s.getRow(ctx, s.read, tenant, t, id, false)
@@ -210,7 +210,7 @@ func (s *Store) Update(ctx context.Context, tenant storage.TenantID, rt *schemas
 		return storage.Resource{}, err
 	}
 	var out storage.Resource
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inMembersTx(ctx, tenant, func(ctx context.Context, tx *sql.Tx) error {
 		cur, err := s.getRow(ctx, tx, tenant, t, id, true)
 		if err != nil {
 			return err
@@ -360,6 +360,11 @@ func (s *Store) Delete(ctx context.Context, tenant storage.TenantID, rt *schemas
 				return err
 			}
 		}
+		if t.rtype == rtypeUser {
+			if err := s.deleteAssignments(ctx, tx, tenant, id); err != nil {
+				return err
+			}
+		}
 		return s.deleteMemberships(ctx, tx, tenant, t, id)
 	})
 	return s.mapErr("delete "+rt.Name, err)
@@ -418,46 +423,4 @@ func hasUnique(rt *schemas.ResourceType) bool {
 		found = found || (a.Extension && a.Def.Uniqueness() == "server")
 	})
 	return found
-}
-
-// getUserWithGroups reads a user and the groups it is a direct member of
-// in one query (one row per group), the shape of every GET /Users/{id}.
-func (s *Store) getUserWithGroups(ctx context.Context, tenant storage.TenantID, id string) (storage.Resource, error) {
-	b := sq.Select(append(resourceColumns, "m.group_id", "g.display_name")...).From(usersTable.from).
-		LeftJoin(membersTable + " m ON m.tenant_id = r.tenant_id AND m.member_id = r.id").
-		LeftJoin(groupsTable.name + " g ON g.tenant_id = m.tenant_id AND g.id = m.group_id").
-		Where(tenantWhere(tenant)).Where(sq.Eq{"r.id": id}).OrderBy("m.group_id")
-	rows, err := s.queryPrepared(ctx, b)
-	if err != nil {
-		return storage.Resource{}, err
-	}
-	defer rows.Close()
-	var r storage.Resource
-	found := false
-	for rows.Next() {
-		var cur storage.Resource
-		var created, modified string
-		var doc []byte
-		var groupID, display sql.NullString
-		if err := rows.Scan(&cur.ID, &created, &modified, &cur.Meta.Version, &doc, &groupID, &display); err != nil {
-			return r, err
-		}
-		if !found {
-			if r, err = decodeResource(cur, created, modified, doc); err != nil {
-				return r, err
-			}
-			r.Groups = []storage.GroupRef{}
-			found = true
-		}
-		if groupID.Valid {
-			r.Groups = append(r.Groups, storage.GroupRef{Value: groupID.String, Display: display.String})
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return r, err
-	}
-	if !found {
-		return r, fmt.Errorf("user %q: %w", id, storage.ErrNotFound)
-	}
-	return r, rows.Close()
 }
