@@ -53,6 +53,7 @@ func RunStorageTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{name: "NestedGroups", run: testNestedGroups},
 		{name: "NestedGroupsDepth", run: testNestedGroupsDepth},
 		{name: "NestedGroupsConcurrentCycle", run: testNestedGroupsConcurrentCycle},
+		{name: "Apps", run: testApps},
 		{name: "MembershipStatements", run: testMembershipStatements},
 		{name: "MembershipAtScale", run: testMembershipAtScale},
 		{name: "CustomAttributes", run: testCustomAttributes},

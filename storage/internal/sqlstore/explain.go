@@ -51,3 +51,16 @@ func (s *Store) PageStatement(tenant storage.TenantID, rt *schemas.ResourceType,
 	}
 	return p.page.ToSql()
 }
+
+// RelatedFullScans is FullScans for the statement that reads the groups
+// (direct and indirect) and the apps of the given users, as a page of a
+// list does. Steps that read the recursive walk's own working table are
+// left out: it holds the users' groups, the statement's result.
+func (s *Store) RelatedFullScans(ctx context.Context, tenant storage.TenantID, users []string) ([]string, error) {
+	b, _ := relatedQuery(tenant, users, false, storage.GetOptions{Groups: true, Apps: true})
+	text, args, err := b.ToSql()
+	if err != nil {
+		return nil, err
+	}
+	return s.d.FullScans(ctx, s.read, text, args)
+}

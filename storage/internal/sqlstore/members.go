@@ -117,13 +117,22 @@ func (s *Store) inMembersTx(ctx context.Context, tenant storage.TenantID, fn fun
 // ancestorsCTE is the recursive query of the groups above a group, the
 // group itself included: anc(id) walks up the members reverse index
 // (members_member), so its cost is the number of ancestors, whatever the
-// groups' sizes. UNION (not UNION ALL) visits each group once, so even a
+// groups' sizes. CROSS JOIN makes SQLite read anc first (MySQL reads it
+// as a plain join, and its planner finds the same order). UNION (not UNION ALL) visits each group once, so even a
 // cycle left by older data ends the walk. The anchor reads the groups
 // table so that the column has the type of a group ID (MySQL types a
 // recursive CTE by its anchor). Arguments: tenant, group ID, tenant.
 var ancestorsCTE = "WITH RECURSIVE anc(id) AS (" +
 	"SELECT g.id FROM " + groupsTable.name + " g WHERE g.tenant_id = ? AND g.id = ? " +
-	"UNION SELECT m.group_id FROM anc JOIN " + membersTable + " m ON m.tenant_id = ? AND m.member_id = anc.id)"
+	"UNION SELECT m.group_id FROM anc CROSS JOIN " + membersTable + " m ON m.tenant_id = ? AND m.member_id = anc.id)"
+
+// cycleQuery returns the first of groups that is groupID or one of its
+// ancestors, with its display name.
+func cycleQuery(tenant storage.TenantID, groupID string, groups []string) sq.SelectBuilder {
+	return sq.Select("anc.id", "g.display_name").Prefix(ancestorsCTE, string(tenant), groupID, string(tenant)).
+		From("anc").JoinClause("CROSS JOIN "+groupsTable.name+" g ON g.tenant_id = ? AND g.id = anc.id", string(tenant)).
+		Where(sq.Eq{"anc.id": groups}).OrderBy("anc.id").Limit(1)
+}
 
 // checkCycles refuses to make the given groups members of groupID when
 // one of them is groupID or contains it, directly or through other groups:

@@ -36,7 +36,7 @@ const (
 // followed by the owners' condition (see relatedQuery).
 var userGroupsCTE = "WITH RECURSIVE anc(owner, id) AS (" +
 	"SELECT m.member_id, m.group_id FROM " + membersTable + " m WHERE m.tenant_id = ? AND ? " +
-	"UNION SELECT anc.owner, m.group_id FROM anc JOIN " + membersTable + " m ON m.tenant_id = ? AND m.member_id = anc.id)"
+	"UNION SELECT anc.owner, m.group_id FROM anc CROSS JOIN " + membersTable + " m ON m.tenant_id = ? AND m.member_id = anc.id)"
 
 // relatedQuery builds the statement of a user's (Get, withUser) or a page of
 // users' related data. owners is one ID (a fixed query text, which runs as
@@ -51,7 +51,7 @@ func relatedQuery(tenant storage.TenantID, owners any, withUser bool, opts stora
 		branches = append(branches, sq.Select(fmt.Sprint(kindGroup), "a.owner", "a.id", "g.display_name", "NULL",
 			"CASE WHEN d.member_id IS NULL THEN 0 ELSE 1 END", "NULL", "NULL").
 			From("anc a").
-			Join(groupsTable.name+" g ON g.tenant_id = ? AND g.id = a.id", string(tenant)).
+			JoinClause("CROSS JOIN "+groupsTable.name+" g ON g.tenant_id = ? AND g.id = a.id", string(tenant)).
 			LeftJoin(membersTable+" d ON d.tenant_id = ? AND d.group_id = a.id AND d.member_id = a.owner", string(tenant)))
 	}
 	if opts.Apps {
