@@ -18,7 +18,9 @@ import (
 //	1     user      group   display_name  NULL             direct   NULL                 NULL
 //	2     user      app     app name      username         NULL     external_account_id  custom_app_data
 //
-// Kind 0 is the user itself, for Get; lists read their page first and then
+// CROSS JOIN makes SQLite join in the order written: from the users'
+// rows out, never from a scan of the tenant's groups or apps. Kind 0 is the
+// user itself, for Get; lists read their page first and then
 // one statement of kinds 1 and 2 for the page. Rows come ordered by kind,
 // owner and id.
 const (
@@ -58,7 +60,7 @@ func relatedQuery(tenant storage.TenantID, owners any, withUser bool, opts stora
 		branches = append(branches, sq.Select(fmt.Sprint(kindApp), "aa.user_id", "aa.app_id", "ap.name", "aa.username", "NULL",
 			"aa.external_account_id", "aa.custom_app_data").
 			From(assignmentsTable+" aa").
-			Join(appsTable+" ap ON ap.tenant_id = aa.tenant_id AND ap.id = aa.app_id").
+			JoinClause("CROSS JOIN "+appsTable+" ap ON ap.tenant_id = aa.tenant_id AND ap.id = aa.app_id").
 			Where(sq.Eq{"aa.tenant_id": string(tenant), "aa.user_id": owners}))
 	}
 	if len(branches) == 0 {
