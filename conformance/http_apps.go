@@ -45,7 +45,7 @@ func httpTestApps(t *testing.T, tg Target) {
 	}
 	crm, _ := c.post("/Apps", map[string]any{"schemas": []string{"urn:scimd:schemas:2.0:App"}, "NAME": "CRM"}).must(http.StatusCreated).Body["id"].(string)
 	for _, bad := range []any{map[string]any{}, map[string]any{"name": "  "}, map[string]any{"name": 5},
-		map[string]any{"nmae": "typo"}, map[string]any{"name": strings.Repeat("n", 300)}} {
+		map[string]any{"title": "not a field"}, map[string]any{"name": strings.Repeat("n", 300)}} {
 		c.post("/Apps", bad).wantError(http.StatusBadRequest, "invalidValue")
 	}
 	c.post("/Apps", "not json").wantError(http.StatusBadRequest, "invalidSyntax")

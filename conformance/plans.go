@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -60,6 +61,7 @@ func RunPlanTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	var lastUser, lastGroup storage.Resource
 	var member7 string // the one member of "Group 7"
 	var prevGroup string
+	var chain []string // Group 0 to Group 10 of the tenant: Group i holds Group i-1
 	var recentModified string
 	var app storage.App    // the tenant's app, to which every tenth user is assigned
 	var pageUsers []string // users whose groups and apps a list page reads
@@ -90,6 +92,9 @@ func RunPlanTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 				}
 			}
 			prevGroup = r.ID
+			if i <= 10 {
+				chain = append(chain, r.ID)
+			}
 		}
 		// Ten apps, each with 15 of the tenant's users.
 		apps := make([]storage.App, planApps)
@@ -113,6 +118,9 @@ func RunPlanTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		}
 		recentModified = last.Meta.LastModified.Format("2006-01-02T15:04:05.000000Z")
 		pageUsers = []string{users[0].ID, users[1].ID, users[10].ID, users[77].ID}
+		if tn == other {
+			chain = nil
+		}
 	}
 	if a, ok := s.(interface{ Analyze(context.Context) error }); ok {
 		if err := a.Analyze(ctx); err != nil {
@@ -209,6 +217,33 @@ func RunPlanTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 			}
 		})
 	}
+
+	// The cycle check of a group added to a group walks up from the
+	// group that gains it.
+	t.Run("cycle check", func(t *testing.T) {
+		cp, ok := s.(interface {
+			CycleFullScans(ctx context.Context, tenant storage.TenantID, group string, members []string) ([]string, error)
+		})
+		if !ok {
+			t.Skipf("%T does not implement CycleFullScans", s)
+		}
+		scans, err := cp.CycleFullScans(ctx, tenant, chain[0], []string{chain[10], chain[5]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, step := range scans {
+			if strings.HasPrefix(step, "scan: ") || strings.HasPrefix(step, "tenant: ") {
+				t.Errorf("the plan reads more than the group's ancestors: %s", step)
+			}
+		}
+		_, err = s.Update(ctx, tenant, &set.Group, chain[0], storage.UpdateOptions{}, func(storage.Resource) (storage.Edit, error) {
+			return storage.Edit{AddMembers: []storage.Member{{Value: chain[10]}}}, nil
+		})
+		var ve *storage.ValueError
+		if !errors.As(err, &ve) {
+			t.Errorf("Group 10 into Group 0: %v, want a cycle's ValueError", err)
+		}
+	})
 
 	// A page's groups, direct and indirect, and apps: the recursive walk
 	// goes up the members reverse index, and apps come from the users'

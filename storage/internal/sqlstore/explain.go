@@ -64,6 +64,22 @@ func (s *Store) RelatedFullScans(ctx context.Context, tenant storage.TenantID, u
 		return nil, err
 	}
 	steps, err := s.d.FullScans(ctx, s.read, text, args)
+	return withoutCTEScans(steps), err
+}
+
+// CycleFullScans is FullScans for the query with which adding the given
+// groups to a group checks for a cycle. Steps that read the recursive
+// walk's own working table are left out.
+func (s *Store) CycleFullScans(ctx context.Context, tenant storage.TenantID, group string, members []string) ([]string, error) {
+	text, args, err := cycleQuery(tenant, group, members).ToSql()
+	if err != nil {
+		return nil, err
+	}
+	steps, err := s.d.FullScans(ctx, s.read, text, args)
+	return withoutCTEScans(steps), err
+}
+
+func withoutCTEScans(steps []string) []string {
 	out := steps[:0]
 	for _, step := range steps {
 		// SQLite reports its reads of the CTE as scans of anc (aliased a).
@@ -71,5 +87,5 @@ func (s *Store) RelatedFullScans(ctx context.Context, tenant storage.TenantID, u
 			out = append(out, step)
 		}
 	}
-	return out, err
+	return out
 }

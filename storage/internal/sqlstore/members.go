@@ -152,9 +152,7 @@ func (s *Store) checkCycles(ctx context.Context, tx *sql.Tx, tenant storage.Tena
 		return errLockTenantFirst
 	}
 	for chunk := range chunks(groups) {
-		q := sq.Select("anc.id", "g.display_name").Prefix(ancestorsCTE, string(tenant), groupID, string(tenant)).
-			From("anc").Join(groupsTable.name+" g ON g.tenant_id = ? AND g.id = anc.id", string(tenant)).
-			Where(sq.Eq{"anc.id": chunk}).OrderBy("anc.id").Limit(1)
+		q := cycleQuery(tenant, groupID, chunk)
 		var id string
 		var display []byte
 		err := s.queryRow(ctx, tx, q, &id, &display)
