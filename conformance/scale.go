@@ -146,7 +146,7 @@ func checkMembershipCost(t *testing.T, s storage.Store, bigSize int) {
 	t.Logf("read a user's direct and indirect groups in %v", time.Since(start))
 
 	start = time.Now()
-	page := listAll(t, s, tenant, &set.User, storage.Query{Count: 100, Filter: mustParseFilter(t, `groups.value eq "`+big.ID+`"`),
+	page := listAll(t, s, tenant, &set.User, storage.Query{Count: 100, Keyset: true, Filter: mustParseFilter(t, `groups.value eq "`+big.ID+`"`),
 		GetOptions: storage.GetOptions{Groups: true}})
 	for _, r := range page.Resources {
 		if len(r.Groups) < 2 {
@@ -157,7 +157,7 @@ func checkMembershipCost(t *testing.T, s storage.Store, bigSize int) {
 	if len(page.Resources) != 100 {
 		t.Errorf("List of big's members: %d users, want a page of 100", len(page.Resources))
 	}
-	t.Logf("listed (and counted) the first 100 members of big with their groups in %v", time.Since(start))
+	t.Logf("listed the first 100 members of big with their groups in %v", time.Since(start))
 }
 
 // createUsers creates n users with CreateMany, 1,000 per call, and returns
