@@ -84,6 +84,9 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		{"Authentication", httpTestAuthentication},
 		{"TenantIsolation", func(t *testing.T, tg Target) { httpTestTenantIsolation(t, tg, newTarget(t)) }},
 		{"ServiceProviderConfigTellsTheTruth", httpTestServiceProviderConfigTruth},
+		// scimd's own features.
+		{"NestedGroups", httpTestNestedGroups},
+		{"Apps", httpTestApps},
 	}
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {

@@ -228,7 +228,7 @@ func testUserGroups(t *testing.T, s storage.Store) {
 	refs := func(gs []storage.GroupRef) []string {
 		out := make([]string, 0, len(gs))
 		for _, g := range gs {
-			out = append(out, g.Value+"="+g.Display)
+			out = append(out, g.Value+"="+g.Display+"/"+g.Type)
 		}
 		slices.Sort(out)
 		return out
@@ -241,9 +241,12 @@ func testUserGroups(t *testing.T, s storage.Store) {
 		}
 	}
 
-	check("u1", u1.ID, storage.GroupRef{Value: g1.ID, Display: "Admins"}, storage.GroupRef{Value: g2.ID, Display: "Engineering"})
-	// Direct memberships only: u2 is in Engineering through Admins.
-	check("u2", u2.ID, storage.GroupRef{Value: g1.ID, Display: "Admins"})
+	direct, indirect := storage.GroupDirect, storage.GroupIndirect
+	// u1 is a member of both itself (and of Engineering through Admins too:
+	// direct wins).
+	check("u1", u1.ID, storage.GroupRef{Value: g1.ID, Display: "Admins", Type: direct}, storage.GroupRef{Value: g2.ID, Display: "Engineering", Type: direct})
+	// u2 is in Engineering through Admins.
+	check("u2", u2.ID, storage.GroupRef{Value: g1.ID, Display: "Admins", Type: direct}, storage.GroupRef{Value: g2.ID, Display: "Engineering", Type: indirect})
 	check("u3", u3.ID)
 	if got := mustGet(t, s, tenant, &set.User, u1.ID, storage.GetOptions{}); got.Groups != nil {
 		t.Errorf("Get without Groups: Groups = %v, want nil", got.Groups)
@@ -251,6 +254,9 @@ func testUserGroups(t *testing.T, s storage.Store) {
 
 	// List loads groups when asked to.
 	for _, r := range listAll(t, s, tenant, &set.User, storage.Query{GetOptions: storage.GetOptions{Groups: true}}).Resources {
+		if r.ID == u2.ID && (len(r.Groups) != 2 || r.Groups[0].Type == r.Groups[1].Type) {
+			t.Errorf("List with Groups: u2 groups = %+v, want Admins (direct) and Engineering (indirect)", r.Groups)
+		}
 		if r.ID == u1.ID && len(r.Groups) != 2 {
 			t.Errorf("List with Groups: u1 groups = %+v, want 2", r.Groups)
 		}
@@ -268,11 +274,11 @@ func testUserGroups(t *testing.T, s storage.Store) {
 	mustUpdate(t, s, tenant, &set.Group, g1.ID, storage.UpdateOptions{}, setAttrs(func(d map[string]any) {
 		d["displayName"] = "Administrators"
 	}))
-	check("u1 after rename", u1.ID, storage.GroupRef{Value: g1.ID, Display: "Administrators"}, storage.GroupRef{Value: g2.ID, Display: "Engineering"})
+	check("u1 after rename", u1.ID, storage.GroupRef{Value: g1.ID, Display: "Administrators", Type: direct}, storage.GroupRef{Value: g2.ID, Display: "Engineering", Type: direct})
 
 	// Membership changes show.
 	mustUpdate(t, s, tenant, &set.Group, g2.ID, storage.UpdateOptions{}, edit(storage.Edit{RemoveMembers: []string{u1.ID}}))
 	mustUpdate(t, s, tenant, &set.Group, g2.ID, storage.UpdateOptions{}, edit(storage.Edit{AddMembers: []storage.Member{userMember(u3.ID)}}))
-	check("u1 after removal", u1.ID, storage.GroupRef{Value: g1.ID, Display: "Administrators"})
-	check("u3 after add", u3.ID, storage.GroupRef{Value: g2.ID, Display: "Engineering"})
+	check("u1 after removal", u1.ID, storage.GroupRef{Value: g1.ID, Display: "Administrators", Type: direct}, storage.GroupRef{Value: g2.ID, Display: "Engineering", Type: indirect})
+	check("u3 after add", u3.ID, storage.GroupRef{Value: g2.ID, Display: "Engineering", Type: direct})
 }

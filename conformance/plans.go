@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -24,6 +25,7 @@ type planner interface {
 const (
 	planUsers  = 1500
 	planGroups = 60
+	planApps   = 10
 )
 
 // RunPlanTests proves that the filters identity providers send most, and
@@ -58,6 +60,11 @@ func RunPlanTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	}
 	var lastUser, lastGroup storage.Resource
 	var member7 string // the one member of "Group 7"
+	var prevGroup string
+	var chain []string // Group 0 to Group 10 of the tenant: Group i holds Group i-1
+	var recentModified string
+	var app storage.App    // the tenant's app, to which every tenth user is assigned
+	var pageUsers []string // users whose groups and apps a list page reads
 	for _, tn := range []storage.TenantID{other, tenant} {
 		users := make([]storage.Resource, planUsers)
 		for i := range planUsers {
@@ -77,6 +84,42 @@ func RunPlanTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 				t.Fatalf("seed group %d: %v", i, err)
 			}
 			lastGroup = r
+			if i > 0 && i <= 10 { // a chain of nested groups: Group i holds Group i-1
+				if _, err := s.Update(ctx, tn, &set.Group, r.ID, storage.UpdateOptions{}, func(storage.Resource) (storage.Edit, error) {
+					return storage.Edit{AddMembers: []storage.Member{{Value: prevGroup, Type: schemas.GroupType}}}, nil
+				}); err != nil {
+					t.Fatalf("nest group %d: %v", i, err)
+				}
+			}
+			prevGroup = r.ID
+			if i <= 10 {
+				chain = append(chain, r.ID)
+			}
+		}
+		// Ten apps, each with 15 of the tenant's users.
+		apps := make([]storage.App, planApps)
+		for i := range apps {
+			if apps[i], err = s.CreateApp(ctx, tn, storage.App{Name: fmt.Sprintf("Plan app %d", i)}); err != nil {
+				t.Fatalf("CreateApp: %v", err)
+			}
+		}
+		app = apps[3]
+		for i := 0; i < planUsers; i += 10 {
+			a := apps[(i/10)%planApps]
+			if _, err := s.Assign(ctx, tn, storage.AppAssignment{App: a.ID, User: users[i].ID, Username: fmt.Sprintf("pu%d", i)}); err != nil {
+				t.Fatalf("Assign: %v", err)
+			}
+		}
+		// Assignments make new versions of users: the lastModified filter
+		// below asks for the last one only.
+		last := users[(planUsers-1)/10*10] // the last one assigned
+		if last, err = s.Get(ctx, tn, &set.User, last.ID, storage.GetOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		recentModified = last.Meta.LastModified.Format("2006-01-02T15:04:05.000000Z")
+		pageUsers = []string{users[0].ID, users[1].ID, users[10].ID, users[77].ID}
+		if tn == other {
+			chain = nil
 		}
 	}
 	if a, ok := s.(interface{ Analyze(context.Context) error }); ok {
@@ -104,7 +147,7 @@ func RunPlanTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{rt: &set.User, filter: `emails[type eq "work" and value eq "u77@work.example.com"]`},
 		{rt: &set.User, filter: `emails[value eq "u77@home.example.org"]`},
 		{rt: &set.User, filter: `meta.created ge "` + recent + `"`},
-		{rt: &set.User, filter: `meta.lastModified ge "` + recent + `"`},
+		{rt: &set.User, filter: `meta.lastModified ge "` + recentModified + `"`},
 		{rt: &set.User, filter: `active eq false`},
 		{rt: &set.User, filter: `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "E77"`},
 		{rt: &set.User, filter: `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter eq "CC-77"`},
@@ -115,6 +158,9 @@ func RunPlanTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{rt: &set.User, filter: `department eq "Dept 77" and active eq true`},
 		{rt: &set.User, filter: `userName eq "user.77@example.com" or externalId eq "ext-78"`},
 		{rt: &set.User, filter: `groups.value eq "` + lastGroup.ID + `"`},
+		// App assignments: the app's rows of app_assignments' key.
+		{rt: &set.User, filter: schemas.ScimdUserURN + `:apps.value eq "` + app.ID + `"`},
+		{rt: &set.User, filter: `apps[value eq "` + app.ID + `"] and active eq true`},
 		// Tenant custom attributes: an eq filter on a custom attribute, or
 		// on a custom identifier, is an index lookup of the tenant's
 		// values of that attribute, which then reads only the matching
@@ -198,6 +244,59 @@ func RunPlanTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 			}
 		})
 	}
+
+	// The cycle check of a group added to a group walks up from the
+	// group that gains it.
+	t.Run("cycle check", func(t *testing.T) {
+		cp, ok := s.(interface {
+			CycleFullScans(ctx context.Context, tenant storage.TenantID, group string, members []string) ([]string, error)
+		})
+		if !ok {
+			t.Skipf("%T does not implement CycleFullScans", s)
+		}
+		scans, err := cp.CycleFullScans(ctx, tenant, chain[0], []string{chain[10], chain[5]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, step := range scans {
+			if strings.HasPrefix(step, "scan: ") || strings.HasPrefix(step, "tenant: ") {
+				t.Errorf("the plan reads more than the group's ancestors: %s", step)
+			}
+		}
+		_, err = s.Update(ctx, tenant, &set.Group, chain[0], storage.UpdateOptions{}, func(storage.Resource) (storage.Edit, error) {
+			return storage.Edit{AddMembers: []storage.Member{{Value: chain[10]}}}, nil
+		})
+		var ve *storage.ValueError
+		if !errors.As(err, &ve) {
+			t.Errorf("Group 10 into Group 0: %v, want a cycle's ValueError", err)
+		}
+	})
+
+	// A page's groups, direct and indirect, and apps: the recursive walk
+	// goes up the members reverse index, and apps come from the users'
+	// index of app_assignments.
+	t.Run("related data of a page of users", func(t *testing.T) {
+		rp, ok := s.(interface {
+			RelatedFullScans(ctx context.Context, tenant storage.TenantID, users []string) ([]string, error)
+		})
+		if !ok {
+			t.Skipf("%T does not implement RelatedFullScans", s)
+		}
+		scans, err := rp.RelatedFullScans(ctx, tenant, pageUsers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, step := range scans {
+			if strings.HasPrefix(step, "scan: ") || strings.HasPrefix(step, "tenant: ") {
+				t.Errorf("the plan reads more than the users' rows: %s", step)
+			}
+		}
+		page := listAll(t, s, tenant, &set.User, storage.Query{Filter: planFilter(t, `id eq "`+pageUsers[0]+`"`),
+			GetOptions: storage.GetOptions{Groups: true, Apps: true}})
+		if len(page.Resources) != 1 || len(page.Resources[0].Groups) != 11 || len(page.Resources[0].Apps) != 1 {
+			t.Errorf("user 0 should be in Group 0 and (indirectly) Groups 1 to 10, and in the app; got %+v", page.Resources)
+		}
+	})
 }
 
 func planUser(i int) map[string]any {

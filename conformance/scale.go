@@ -112,6 +112,52 @@ func checkMembershipCost(t *testing.T, s storage.Store, bigSize int) {
 		t.Errorf("big group has %d members, want %d", len(g.Members), want)
 	}
 	t.Logf("loaded %d members in %v", len(g.Members), time.Since(start))
+
+	// Nesting: putting the big group into a group, or a group into the big
+	// group, costs what it costs with the small one; the cycle check walks
+	// up from the parent, never down through the members.
+	parentOfBig := mustCreate(t, s, tenant, &set.Group, storage.Resource{Attributes: groupDoc("parent of big")})
+	parentOfSmall := mustCreate(t, s, tenant, &set.Group, storage.Resource{Attributes: groupDoc("parent of small")})
+	childOfBig := mustCreate(t, s, tenant, &set.Group, storage.Resource{Attributes: groupDoc("child of big")})
+	childOfSmall := mustCreate(t, s, tenant, &set.Group, storage.Resource{Attributes: groupDoc("child of small")})
+	nest := func(parent, child string) int64 {
+		return update(parent, storage.Edit{AddMembers: []storage.Member{groupMember(child)}})
+	}
+	start = time.Now()
+	nestSmall, nestBig := nest(parentOfSmall.ID, small.ID), nest(parentOfBig.ID, big.ID)
+	intoSmall, intoBig := nest(small.ID, childOfSmall.ID), nest(big.ID, childOfBig.ID)
+	t.Logf("statements: nest %d/%d, into %d/%d (10 members / %d members), in %v", nestSmall, nestBig, intoSmall, intoBig, bigSize, time.Since(start))
+	if nestSmall != nestBig || intoSmall != intoBig {
+		t.Errorf("nesting: %d and %d statements for the small group, %d and %d for the big one; want equal", nestSmall, intoSmall, nestBig, intoBig)
+	}
+	if nestBig > 2*maxMemberStatements || intoBig > 2*maxMemberStatements {
+		t.Errorf("nesting: %d and %d statements, want at most %d", nestBig, intoBig, 2*maxMemberStatements)
+	}
+	_, err := s.Update(ctx, tenant, &set.Group, childOfBig.ID, storage.UpdateOptions{}, edit(storage.Edit{AddMembers: []storage.Member{groupMember(parentOfBig.ID)}}))
+	checkCycleError(t, "the big group's parent into its child", err, parentOfBig.ID)
+
+	// x, a member of both, sees both parents; the read is one statement.
+	before := counter.Statements()
+	start = time.Now()
+	checkUserGroups(t, s, tenant, "x", x, "big/direct", "small/direct", "parent of big/indirect", "parent of small/indirect")
+	if n := counter.Statements() - before; n != 1 {
+		t.Errorf("a user's groups: %d statements, want 1", n)
+	}
+	t.Logf("read a user's direct and indirect groups in %v", time.Since(start))
+
+	start = time.Now()
+	page := listAll(t, s, tenant, &set.User, storage.Query{Count: 100, Keyset: true, Filter: mustParseFilter(t, `groups.value eq "`+big.ID+`"`),
+		GetOptions: storage.GetOptions{Groups: true}})
+	for _, r := range page.Resources {
+		if len(r.Groups) < 2 {
+			t.Errorf("List: %s has groups %v; every member of big has big and its parent", r.Attributes["userName"], groupRefs(r.Groups))
+			break
+		}
+	}
+	if len(page.Resources) != 100 {
+		t.Errorf("List of big's members: %d users, want a page of 100", len(page.Resources))
+	}
+	t.Logf("listed the first 100 members of big with their groups in %v", time.Since(start))
 }
 
 // createUsers creates n users with CreateMany, 1,000 per call, and returns

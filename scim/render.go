@@ -23,6 +23,9 @@ func render(st *requestState, rt *schemas.ResourceType, res storage.Resource) ma
 		out[k] = v
 	}
 	stripNever(rt, out)
+	if rt.Name == schemas.UserType {
+		appsOf(st, res, out)
+	}
 	out["id"] = res.ID
 	list := []any{rt.Schema.ID}
 	for _, e := range rt.Extensions {
@@ -56,7 +59,7 @@ func render(st *requestState, rt *schemas.ResourceType, res storage.Resource) ma
 	if rt.Name == schemas.UserType && res.Groups != nil && len(res.Groups) > 0 {
 		groups := make([]any, len(res.Groups))
 		for i, g := range res.Groups {
-			groups[i] = map[string]any{"value": g.Value, "display": g.Display, "type": "direct", "$ref": st.base + "/Groups/" + g.Value}
+			groups[i] = map[string]any{"value": g.Value, "display": g.Display, "type": g.Type, "$ref": st.base + "/Groups/" + g.Value}
 		}
 		out["groups"] = groups
 	}
@@ -174,6 +177,28 @@ func (p projection) wants(name string) bool {
 		}
 	}
 	return false
+}
+
+// wantsExtension reports whether a top-level attribute of an extension is
+// part of the response: the projection names it, a sub-attribute of it or
+// the extension, or names nothing.
+func (p projection) wantsExtension(urn, name string) bool {
+	names := func(a schemas.Attribute) bool {
+		top := a.Def.Name()
+		if a.Parent != nil {
+			top = a.Parent.Name()
+		}
+		return a.Extension && strings.EqualFold(a.SchemaURN, urn) && strings.EqualFold(top, name)
+	}
+	for _, a := range p.exclude {
+		if names(a) && a.Parent == nil {
+			return false
+		}
+	}
+	if len(p.include) == 0 && len(p.metaInclude) == 0 {
+		return true
+	}
+	return slices.ContainsFunc(p.include, names)
 }
 
 // apply trims a rendered resource to the projection. id and schemas are
@@ -299,5 +324,6 @@ func readOptions(rt *schemas.ResourceType, attributes, excluded string) storage.
 	return storage.GetOptions{
 		Members: rt.Name == schemas.GroupType && p.wants("members"),
 		Groups:  rt.Name == schemas.UserType && p.wants("groups"),
+		Apps:    rt.Name == schemas.UserType && p.wantsExtension(schemas.ScimdUserURN, schemas.AppsAttributeName),
 	}
 }

@@ -171,7 +171,7 @@ func (rh *resourceHandler) Delete(r *http.Request, id string) error {
 // library never calls it.
 func (rh *resourceHandler) Get(r *http.Request, id string) (scim.Resource, error) {
 	st, rt := rh.state(r)
-	res, err := rh.h.store.Get(r.Context(), st.tenant.ID, rt, id, storage.GetOptions{Members: true, Groups: true})
+	res, err := rh.h.store.Get(r.Context(), st.tenant.ID, rt, id, storage.GetOptions{Members: true, Groups: true, Apps: true})
 	if err != nil {
 		return scim.Resource{}, rh.h.fail(r, err)
 	}

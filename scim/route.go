@@ -23,6 +23,10 @@ const (
 	routeGroups        = routeBase + "/Groups"
 	routeGroup         = routeBase + "/Groups/{id}"
 	routeGroupsSearch  = routeBase + "/Groups/.search"
+	routeApps          = routeBase + "/Apps"
+	routeApp           = routeBase + "/Apps/{id}"
+	routeUserApps      = routeBase + "/Users/{id}/apps"
+	routeUserApp       = routeBase + "/Users/{id}/apps/{appId}"
 )
 
 // RouteTemplates returns every value RouteTemplate can return, RouteOther
@@ -34,6 +38,7 @@ func RouteTemplates() []string {
 		routeMe, routeBulk,
 		routeUsers, routeUser, routeUsersSearch,
 		routeGroups, routeGroup, routeGroupsSearch,
+		routeApps, routeApp, routeUserApps, routeUserApp,
 		RouteOther,
 	}
 }
@@ -86,8 +91,21 @@ func RouteTemplate(path string) string {
 			return routeUsers
 		case "Groups":
 			return routeGroups
+		case "Apps":
+			return routeApps
 		}
 		return RouteOther
+	}
+	if endpoint == "Users" {
+		if user, sub, ok := strings.Cut(id, "/"); ok && validSegment(user) && user != ".search" {
+			switch app, hasApp := strings.CutPrefix(sub, "apps/"); {
+			case sub == "apps":
+				return routeUserApps
+			case hasApp && validSegment(app) && strings.IndexByte(app, '/') < 0:
+				return routeUserApp
+			}
+			return RouteOther
+		}
 	}
 	if !validSegment(id) || strings.IndexByte(id, '/') >= 0 {
 		return RouteOther
@@ -103,6 +121,8 @@ func RouteTemplate(path string) string {
 			return routeGroupsSearch
 		}
 		return routeGroup
+	case "Apps":
+		return routeApp
 	case "Schemas":
 		return routeSchema
 	case "ResourceTypes":

@@ -92,6 +92,35 @@ type Store interface {
 	// must equal the stored version, or ErrVersionMismatch is returned.
 	Delete(ctx context.Context, tenant TenantID, rt *schemas.ResourceType, id string, ifVersion int64) error
 
+	// CreateApp stores a new app of the tenant and returns it with its ID
+	// and times set. It returns a *ValueError for an empty or too long name
+	// or description.
+	CreateApp(ctx context.Context, tenant TenantID, app App) (App, error)
+	// Apps returns the tenant's apps ordered by name, then ID.
+	Apps(ctx context.Context, tenant TenantID) ([]App, error)
+	// App returns one app of the tenant, or ErrNotFound.
+	App(ctx context.Context, tenant TenantID, id string) (App, error)
+	// UpdateApp replaces the name and description of an app (app.ID), or
+	// returns ErrNotFound.
+	UpdateApp(ctx context.Context, tenant TenantID, app App) (App, error)
+	// DeleteApp removes an app and every assignment to it, bumping the
+	// version of each user that had one; ErrNotFound if there is no such
+	// app.
+	DeleteApp(ctx context.Context, tenant TenantID, id string) error
+	// Assign assigns a user (a.User) to an app (a.App), or replaces the
+	// data of an existing assignment, and bumps the user's version, in one
+	// transaction. It returns ErrAppNotFound (which is also ErrNotFound)
+	// when the app does not exist, ErrNotFound when the user does not, ErrConflict when
+	// another user of the app has the same Username, and a *ValueError for
+	// data it cannot keep.
+	Assign(ctx context.Context, tenant TenantID, a AppAssignment) (AppAssignment, error)
+	// Unassign removes a user's assignment to an app and bumps the user's
+	// version; ErrNotFound when there is none.
+	Unassign(ctx context.Context, tenant TenantID, appID, userID string) error
+	// UserApps returns a user's assignments ordered by app ID, or
+	// ErrNotFound when the user does not exist.
+	UserApps(ctx context.Context, tenant TenantID, userID string) ([]AppAssignment, error)
+
 	// Authenticate finds, in one lookup, the tenant with the given name and
 	// its valid credential whose token has the given SHA-256 hash. It
 	// returns ErrNotFound when either does not exist.
@@ -154,8 +183,12 @@ type Resource struct {
 	// Members are a group's members. It is nil unless the caller asked for
 	// them (GetOptions.Members) or is writing a new group.
 	Members []Member
-	// Groups are the groups a user is a direct member of, filled when the
-	// caller asks for them (GetOptions.Groups).
+	// Apps are a user's app assignments ordered by app ID, filled when the
+	// caller asks for them (GetOptions.Apps).
+	Apps []AppAssignment
+	// Groups are the groups a user belongs to, directly or through nested
+	// groups, each once, ordered by ID; filled when the caller asks for them
+	// (GetOptions.Groups).
 	Groups []GroupRef
 	Meta   Meta
 }
@@ -169,9 +202,15 @@ type Meta struct {
 }
 
 // A Member is one member of a group: a user or a group of the same tenant.
+// A group may be a member of another group, but never of itself, directly
+// or through other groups: an edit that would make a cycle fails with a
+// *ValueError naming the offending group.
 type Member struct {
 	Value string // the member's ID
-	Type  string // schemas.UserType or schemas.GroupType
+	// Type is schemas.UserType or schemas.GroupType. On input it is
+	// optional (compared case-insensitively); when given, Value must name a
+	// resource of that type.
+	Type string
 	// Display is the member's display name as the client gave it when it
 	// added the member (at most maxMemberDisplay runes are kept).
 	Display string
@@ -181,12 +220,22 @@ type Member struct {
 type GroupRef struct {
 	Value   string
 	Display string
+	// Type is GroupDirect when the user is a member of the group itself,
+	// and GroupIndirect when it belongs only through member groups.
+	Type string
 }
+
+// The values of GroupRef.Type, those of RFC 7643 §4.1.2.
+const (
+	GroupDirect   = "direct"
+	GroupIndirect = "indirect"
+)
 
 // GetOptions say which related data Get and List load.
 type GetOptions struct {
 	Members bool // load Resource.Members of groups
 	Groups  bool // load Resource.Groups of users
+	Apps    bool // load Resource.Apps of users
 }
 
 // UpdateOptions control Update.

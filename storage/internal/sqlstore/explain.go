@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"strings"
 
 	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/storage"
@@ -68,4 +69,41 @@ func (s *Store) PageStatement(ctx context.Context, tenant storage.TenantID, rt *
 		offset = max(q.StartIndex, 1) - 1
 	}
 	return pageQuery(p.segs[0], nil, max(q.Count, 1), offset).ToSql()
+}
+
+// RelatedFullScans is FullScans for the statement that reads the groups
+// (direct and indirect) and the apps of the given users, as a page of a
+// list does. Steps that read the recursive walk's own working table are
+// left out: it holds the users' groups, the statement's result.
+func (s *Store) RelatedFullScans(ctx context.Context, tenant storage.TenantID, users []string) ([]string, error) {
+	b, _ := relatedQuery(tenant, users, false, storage.GetOptions{Groups: true, Apps: true})
+	text, args, err := b.ToSql()
+	if err != nil {
+		return nil, err
+	}
+	steps, err := s.d.FullScans(ctx, s.read, text, args)
+	return withoutCTEScans(steps), err
+}
+
+// CycleFullScans is FullScans for the query with which adding the given
+// groups to a group checks for a cycle. Steps that read the recursive
+// walk's own working table are left out.
+func (s *Store) CycleFullScans(ctx context.Context, tenant storage.TenantID, group string, members []string) ([]string, error) {
+	text, args, err := cycleQuery(tenant, group, members).ToSql()
+	if err != nil {
+		return nil, err
+	}
+	steps, err := s.d.FullScans(ctx, s.read, text, args)
+	return withoutCTEScans(steps), err
+}
+
+func withoutCTEScans(steps []string) []string {
+	out := steps[:0]
+	for _, step := range steps {
+		// SQLite reports its reads of the CTE as scans of anc (aliased a).
+		if !strings.HasSuffix(step, "SCAN anc") && !strings.HasSuffix(step, "SCAN a") {
+			out = append(out, step)
+		}
+	}
+	return out
 }

@@ -34,6 +34,7 @@ const (
 	locMembers             // the members table
 	locConst               // meta.resourceType: known without reading
 	locMetadata            // a user's metadata as a whole: any key's rows
+	locApps                // a user's app assignments (app_assignments)
 )
 
 // A location says where an attribute's values are and how they compare.
@@ -127,6 +128,9 @@ func (tr *translator) locate(p filter.AttributePath) (location, error) {
 	if !loc.complex && a.Def.AttributeType() != "complex" && !indexable(a.Def) {
 		return location{}, storage.NewFilterError("%q cannot be used in a filter", p.String())
 	}
+	if a.Extension && tr.t.rtype == rtypeUser && strings.EqualFold(a.SchemaURN, storage.AppsURN) {
+		return locateApps(loc)
+	}
 	if a.Extension {
 		loc.kind, loc.key = locValues, a.Key()
 		return loc, nil
@@ -184,6 +188,18 @@ func (tr *translator) locateSpecial(loc location) (location, error) {
 	return loc, nil
 }
 
+// locateApps resolves the apps of a user (storage.AppsURN), which live in
+// app_assignments: apps and apps.value compare app IDs, through the table's
+// primary key (tenant_id, app_id).
+func locateApps(loc location) (location, error) {
+	name := strings.ToLower(loc.attr.Name())
+	if name != storage.AppsAttribute && name != storage.AppsAttribute+".value" {
+		return location{}, storage.NewFilterError("%q cannot be used in a filter; use %s:%s.value", loc.path, storage.AppsURN, storage.AppsAttribute)
+	}
+	loc.kind, loc.col, loc.typ, loc.fold, loc.multi = locApps, "aa.app_id", "string", false, true
+	return loc, nil
+}
+
 // locateMetadata resolves metadata (any key, for pr) and metadata.KEY, a
 // key of a user's metadata, whose values compare by the type of the
 // filter's value.
@@ -231,7 +247,7 @@ func (tr *translator) attrExpr(e *filter.AttributeExpression) (sq.Sqlizer, error
 		return tr.constant(loc, e)
 	case locColumn:
 		return columnCompare(tr.d, loc, loc.col, e.Operator, e.CompareValue)
-	case locMembers:
+	case locMembers, locApps:
 		return tr.membersIn(loc, e.Operator, e.CompareValue, nil)
 	}
 	if e.Operator == filter.PR {
@@ -273,13 +289,16 @@ func (tr *translator) valuesIn(key string, cond sq.Sqlizer) sq.Sqlizer {
 }
 
 // membersIn compares the members table: members.value and members.type of
-// groups, groups.value of users.
+// groups, groups.value of users; and app_assignments: apps.value of users.
 func (tr *translator) membersIn(loc location, op filter.CompareOperator, v any, bracket sq.Sqlizer) (sq.Sqlizer, error) {
 	self := "m.group_id"
 	if tr.t.rtype == rtypeUser {
 		self = "m.member_id"
 	}
 	sub := sq.Select(self).From(membersTable + " m").Where(sq.Eq{"m.tenant_id": string(tr.tenant)})
+	if loc.kind == locApps {
+		sub = sq.Select("aa.user_id").From(assignmentsTable + " aa").Where(sq.Eq{"aa.tenant_id": string(tr.tenant)})
+	}
 	negate := false
 	switch {
 	case bracket != nil:
@@ -343,7 +362,7 @@ func (tr *translator) valuePath(vp *filter.ValuePath) (sq.Sqlizer, error) {
 	if vp.AttributePath.SubAttribute != nil || (!loc.complex && loc.kind != locMembers) {
 		return nil, storage.NewFilterError("%q is not a complex attribute; a value filter needs one", loc.path)
 	}
-	if loc.kind == locMembers {
+	if loc.kind == locMembers || loc.kind == locApps {
 		cond, err := tr.bracket(vp.ValueFilter, func(e *filter.AttributeExpression) (sq.Sqlizer, error) {
 			return tr.memberLeaf(loc, e)
 		})

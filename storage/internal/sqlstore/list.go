@@ -20,8 +20,8 @@ type listPlan struct {
 	// idsFirst: the segments select ids only, and the users and their
 	// groups are read by id afterwards. A page that sorts documents makes
 	// the engine carry them through a temporary table (on MariaDB 2-3x the
-	// cost of the same query on ids), and the groups come in the same
-	// second query.
+	// cost of the same query on ids), and the groups and apps come in the
+	// same second query.
 	idsFirst bool
 }
 
@@ -54,7 +54,7 @@ func (s *Store) planList(ctx context.Context, tenant storage.TenantID, rt *schem
 		return listPlan{}, err
 	}
 	p := listPlan{t: t, ord: ord, count: sq.Select("COUNT(*)").From(t.from).Where(where), total: -1,
-		idsFirst: t.rtype == rtypeUser && q.GetOptions.Groups}
+		idsFirst: t.rtype == rtypeUser && (q.GetOptions.Groups || q.GetOptions.Apps)}
 	cols := resourceColumns
 	if p.idsFirst {
 		cols = []string{"r.id"}
@@ -128,7 +128,7 @@ func (s *Store) List(ctx context.Context, tenant storage.TenantID, rt *schemas.R
 		}
 	}
 	if p.idsFirst {
-		if page.Resources, err = s.usersWithGroups(ctx, tenant, page.Resources); err != nil {
+		if page.Resources, err = s.usersWithRelated(ctx, tenant, page.Resources, q.GetOptions); err != nil {
 			return page, s.mapErr("list "+rt.Name, err)
 		}
 		return page, nil

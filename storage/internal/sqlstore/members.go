@@ -3,10 +3,13 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"strings"
 
 	sq "github.com/Masterminds/squirrel"
 
+	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/storage"
 )
 
@@ -14,17 +17,26 @@ import (
 const idBatch = 500
 
 // addMembers adds members to a group. It reads only the new members (to
-// check they exist and learn their type), never the group's member list.
+// check they exist and learn their type), never the group's member list;
+// when some of them are groups, it also walks up from the group to refuse
+// a cycle (see checkCycles).
 func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, groupID string, members []storage.Member, skipUnknown bool) error {
 	ids := make([]string, 0, len(members))
 	seen := make(map[string]bool, len(members))
 	display := make(map[string]string, len(members))
+	hint := make(map[string]int, len(members))
 	for _, m := range members {
 		if m.Display != "" {
 			display[m.Value] = truncateRunes(m.Display, maxMemberDisplay)
 		}
 		if m.Value == groupID {
-			return &storage.ValueError{Attribute: "members", Detail: "a group cannot be a member of itself"}
+			return &storage.ValueError{Attribute: "members", Detail: fmt.Sprintf("cannot hold group %q: a group cannot be a member of itself", groupID)}
+		}
+		switch {
+		case strings.EqualFold(m.Type, schemas.UserType):
+			hint[m.Value] = rtypeUser
+		case strings.EqualFold(m.Type, schemas.GroupType):
+			hint[m.Value] = rtypeGroup
 		}
 		if !seen[m.Value] {
 			seen[m.Value] = true
@@ -36,12 +48,25 @@ func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, tenant storage.Tenan
 		return err
 	}
 	known := ids[:0]
+	var groups []string
 	for _, id := range ids {
+		want, hinted := hint[id]
 		switch {
-		case types[id] != 0:
+		case types[id] != 0 && (!hinted || types[id] == want):
 			known = append(known, id)
-		case !skipUnknown:
+			if types[id] == rtypeGroup {
+				groups = append(groups, id)
+			}
+		case skipUnknown:
+		case hinted:
+			return &storage.ValueError{Attribute: "members", Detail: fmt.Sprintf("no %s has id %q", strings.ToLower(typeName(want)), id)}
+		default:
 			return &storage.ValueError{Attribute: "members", Detail: fmt.Sprintf("no user or group has id %q", id)}
+		}
+	}
+	if len(groups) > 0 {
+		if err := s.checkCycles(ctx, tx, tenant, groupID, groups); err != nil {
+			return err
 		}
 	}
 	for chunk := range chunks(known) {
@@ -56,6 +81,90 @@ func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, tenant storage.Tenan
 		if _, err := s.exec(ctx, tx, ins); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// errLockTenantFirst makes inMembersTx run a transaction again with the
+// tenant's row locked before anything else (see checkCycles).
+var errLockTenantFirst = errors.New("sqlstore: run again with the tenant locked first")
+
+// tenantLocked marks the context of a transaction that locked its tenant's
+// row first.
+type tenantLocked struct{}
+
+// inMembersTx is inTx for writes that may add groups to groups. On engines
+// with row locks (MySQL), checkCycles needs the transaction to have locked
+// the tenant's row before its first read: it then reruns fn so.
+func (s *Store) inMembersTx(ctx context.Context, tenant storage.TenantID, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error { return fn(ctx, tx) })
+	if !errors.Is(err, errLockTenantFirst) {
+		return err
+	}
+	ctx = context.WithValue(ctx, tenantLocked{}, true)
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var id string
+		lock := sq.Select("id").From(tenantsTable).Where(sq.Eq{"id": string(tenant)}).Suffix(s.d.LockSuffix)
+		if err := s.queryRow(ctx, tx, lock, &id); errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("tenant %s: %w", tenant, storage.ErrNotFound)
+		} else if err != nil {
+			return err
+		}
+		return fn(ctx, tx)
+	})
+}
+
+// ancestorsCTE is the recursive query of the groups above a group, the
+// group itself included: anc(id) walks up the members reverse index
+// (members_member), so its cost is the number of ancestors, whatever the
+// groups' sizes. CROSS JOIN makes SQLite read anc first (MySQL reads it
+// as a plain join, and its planner finds the same order). UNION (not UNION ALL) visits each group once, so even a
+// cycle left by older data ends the walk. The anchor reads the groups
+// table so that the column has the type of a group ID (MySQL types a
+// recursive CTE by its anchor). Arguments: tenant, group ID, tenant.
+var ancestorsCTE = "WITH RECURSIVE anc(id) AS (" +
+	"SELECT g.id FROM " + groupsTable.name + " g WHERE g.tenant_id = ? AND g.id = ? " +
+	"UNION SELECT m.group_id FROM anc CROSS JOIN " + membersTable + " m ON m.tenant_id = ? AND m.member_id = anc.id)"
+
+// cycleQuery returns the first of groups that is groupID or one of its
+// ancestors, with its display name.
+func cycleQuery(tenant storage.TenantID, groupID string, groups []string) sq.SelectBuilder {
+	return sq.Select("anc.id", "g.display_name").Prefix(ancestorsCTE, string(tenant), groupID, string(tenant)).
+		From("anc").JoinClause("CROSS JOIN "+groupsTable.name+" g ON g.tenant_id = ? AND g.id = anc.id", string(tenant)).
+		Where(sq.Eq{"anc.id": groups}).OrderBy("anc.id").Limit(1)
+}
+
+// checkCycles refuses to make the given groups members of groupID when
+// one of them is groupID or contains it, directly or through other groups:
+// the new membership would close a cycle. It runs one recursive query that
+// walks up from groupID.
+//
+// Two transactions that each add one edge of a cycle (A into B, B into A)
+// must not both pass. Every transaction that adds a group to a group
+// therefore holds the tenant's row lock; and because InnoDB reads a
+// recursive CTE from the transaction's snapshot (even with LOCK IN SHARE
+// MODE), the lock must come before the snapshot, that is before the
+// transaction's first read: without it, checkCycles asks inMembersTx to
+// start again with the lock. SQLite runs one writer at a time and needs
+// neither.
+func (s *Store) checkCycles(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, groupID string, groups []string) error {
+	if s.d.LockSuffix != "" && ctx.Value(tenantLocked{}) == nil {
+		return errLockTenantFirst
+	}
+	for chunk := range chunks(groups) {
+		q := cycleQuery(tenant, groupID, chunk)
+		var id string
+		var display []byte
+		err := s.queryRow(ctx, tx, q, &id, &display)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		return &storage.ValueError{Attribute: "members", Detail: fmt.Sprintf(
+			"cannot hold group %q (%s): it contains group %q, directly or through its member groups, so the membership would make a cycle",
+			id, string(display), groupID)}
 	}
 	return nil
 }
@@ -155,10 +264,19 @@ func (s *Store) deleteMemberships(ctx context.Context, tx *sql.Tx, tenant storag
 	return nil
 }
 
-// loadRelated fills the members of groups or the groups of users in list,
-// as opts asks, with one query per batch of resources.
+// loadRelated fills the members of groups or the groups and apps of users
+// in list, as opts asks, with one query per batch of resources.
 func (s *Store) loadRelated(ctx context.Context, q querier, tenant storage.TenantID, t table, list []storage.Resource, opts storage.GetOptions) error {
-	if len(list) == 0 || (t.rtype == rtypeGroup && !opts.Members) || (t.rtype == rtypeUser && !opts.Groups) {
+	if len(list) == 0 {
+		return nil
+	}
+	if t.rtype == rtypeUser {
+		if !opts.Groups && !opts.Apps {
+			return nil
+		}
+		return s.loadUsersRelated(ctx, q, tenant, list, opts)
+	}
+	if !opts.Members {
 		return nil
 	}
 	index := make(map[string]int, len(list))
@@ -173,15 +291,8 @@ func (s *Store) loadRelated(ctx context.Context, q querier, tenant storage.Tenan
 		if len(chunk) == 1 {
 			owners = chunk[0]
 		}
-		var b sq.SelectBuilder
-		if t.rtype == rtypeGroup {
-			b = sq.Select("m.group_id", "m.member_id", "m.member_type", "m.display").From(membersTable+" m").
-				Where(sq.Eq{"m.tenant_id": string(tenant), "m.group_id": owners}).OrderBy("m.group_id", "m.member_id")
-		} else {
-			b = sq.Select("m.member_id", "m.group_id", "g.display_name", "NULL").From(membersTable+" m").
-				Join(groupsTable.name+" g ON g.tenant_id = m.tenant_id AND g.id = m.group_id").
-				Where(sq.Eq{"m.tenant_id": string(tenant), "m.member_id": owners}).OrderBy("m.member_id", "m.group_id")
-		}
+		b := sq.Select("m.group_id", "m.member_id", "m.member_type", "m.display").From(membersTable+" m").
+			Where(sq.Eq{"m.tenant_id": string(tenant), "m.group_id": owners}).OrderBy("m.group_id", "m.member_id")
 		var rows *sql.Rows
 		var err error
 		if q == s.read && len(chunk) == 1 {
@@ -194,31 +305,22 @@ func (s *Store) loadRelated(ctx context.Context, q querier, tenant storage.Tenan
 		}
 		for rows.Next() {
 			var owner, other string
-			var extra, display any
-			if err := rows.Scan(&owner, &other, &extra, &display); err != nil {
+			var code int
+			var display sql.NullString
+			if err := rows.Scan(&owner, &other, &code, &display); err != nil {
 				rows.Close()
 				return err
 			}
 			r := &list[index[owner]]
-			if t.rtype == rtypeGroup {
-				code, _ := number(extra)
-				d, _ := asString(display)
-				r.Members = append(r.Members, storage.Member{Value: other, Type: typeName(int(code)), Display: d})
-			} else {
-				display, _ := asString(extra)
-				r.Groups = append(r.Groups, storage.GroupRef{Value: other, Display: display})
-			}
+			r.Members = append(r.Members, storage.Member{Value: other, Type: typeName(code), Display: display.String})
 		}
 		if err := rows.Close(); err != nil {
 			return err
 		}
 	}
 	for i := range list {
-		if t.rtype == rtypeGroup && list[i].Members == nil {
+		if list[i].Members == nil {
 			list[i].Members = []storage.Member{}
-		}
-		if t.rtype == rtypeUser && list[i].Groups == nil {
-			list[i].Groups = []storage.GroupRef{}
 		}
 	}
 	return nil

@@ -7,10 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"reflect"
 	"slices"
-	"strings"
 
 	sq "github.com/Masterminds/squirrel"
 	"github.com/google/uuid"
@@ -83,7 +81,7 @@ func (s *Store) CreateMany(ctx context.Context, tenant storage.TenantID, rt *sch
 	if t.rtype == rtypeUser {
 		names = append(names, "active")
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inMembersTx(ctx, tenant, func(ctx context.Context, tx *sql.Tx) error {
 		if err := s.checkLocks(ctx, tx, tenant, slices.Clone(locks)); err != nil {
 			return err
 		}
@@ -133,8 +131,8 @@ func (s *Store) Get(ctx context.Context, tenant storage.TenantID, rt *schemas.Re
 	if err != nil {
 		return storage.Resource{}, err
 	}
-	if t.rtype == rtypeUser && opts.Groups {
-		r, err := s.getUserWithGroups(ctx, tenant, id)
+	if t.rtype == rtypeUser && (opts.Groups || opts.Apps) {
+		r, err := s.getUser(ctx, tenant, id, opts)
 		return r, s.mapErr("get "+rt.Name, err)
 	}
 	r, err := s.getRow(ctx, s.read, tenant, t, id, false)
@@ -212,7 +210,7 @@ func (s *Store) Update(ctx context.Context, tenant storage.TenantID, rt *schemas
 		return storage.Resource{}, err
 	}
 	var out storage.Resource
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inMembersTx(ctx, tenant, func(ctx context.Context, tx *sql.Tx) error {
 		cur, err := s.getRow(ctx, tx, tenant, t, id, true)
 		if err != nil {
 			return err
@@ -362,6 +360,11 @@ func (s *Store) Delete(ctx context.Context, tenant storage.TenantID, rt *schemas
 				return err
 			}
 		}
+		if t.rtype == rtypeUser {
+			if err := s.deleteAssignments(ctx, tx, tenant, id); err != nil {
+				return err
+			}
+		}
 		return s.deleteMemberships(ctx, tx, tenant, t, id)
 	})
 	return s.mapErr("delete "+rt.Name, err)
@@ -420,97 +423,4 @@ func hasUnique(rt *schemas.ResourceType) bool {
 		found = found || (a.Extension && a.Def.Uniqueness() == "server")
 	})
 	return found
-}
-
-// userWithGroupsSelect reads users with their groups: one row per
-// membership, or one row with NULL group columns for a user in no group.
-func userWithGroupsSelect(tenant storage.TenantID, ids any) sq.SelectBuilder {
-	return sq.Select(append(resourceColumns, "m.group_id", "g.display_name")...).From(usersTable.from).
-		LeftJoin(membersTable + " m ON m.tenant_id = r.tenant_id AND m.member_id = r.id").
-		LeftJoin(groupsTable.name + " g ON g.tenant_id = m.tenant_id AND g.id = m.group_id").
-		Where(tenantWhere(tenant)).Where(sq.Eq{"r.id": ids})
-}
-
-// getUserWithGroups reads a user and its groups in one query.
-func (s *Store) getUserWithGroups(ctx context.Context, tenant storage.TenantID, id string) (storage.Resource, error) {
-	rows, err := s.queryPrepared(ctx, userWithGroupsSelect(tenant, id))
-	if err != nil {
-		return storage.Resource{}, err
-	}
-	found, err := scanUsersWithGroups(rows)
-	if err != nil {
-		return storage.Resource{}, err
-	}
-	if len(found) == 0 {
-		return storage.Resource{}, fmt.Errorf("user %q: %w", id, storage.ErrNotFound)
-	}
-	return *found[id], nil
-}
-
-// usersWithGroups reads the users of page (which hold only their ids) with
-// their groups, in page's order, one query per chunk of ids. A user deleted
-// since the page's ids were read is left out.
-func (s *Store) usersWithGroups(ctx context.Context, tenant storage.TenantID, page []storage.Resource) ([]storage.Resource, error) {
-	if len(page) == 0 {
-		return page, nil
-	}
-	ids := make([]string, len(page))
-	for i, r := range page {
-		ids[i] = r.ID
-	}
-	found := make(map[string]*storage.Resource, len(ids))
-	for chunk := range chunks(ids) {
-		rows, err := s.query(ctx, s.read, userWithGroupsSelect(tenant, chunk))
-		if err != nil {
-			return nil, err
-		}
-		part, err := scanUsersWithGroups(rows)
-		if err != nil {
-			return nil, err
-		}
-		maps.Copy(found, part)
-	}
-	out := page[:0]
-	for _, id := range ids {
-		if r, ok := found[id]; ok {
-			out = append(out, *r)
-		}
-	}
-	return out, nil
-}
-
-// scanUsersWithGroups reads and closes the rows of userWithGroupsSelect;
-// each user's groups are sorted by id.
-func scanUsersWithGroups(rows *sql.Rows) (map[string]*storage.Resource, error) {
-	defer rows.Close()
-	found := make(map[string]*storage.Resource)
-	for rows.Next() {
-		var cur storage.Resource
-		var created, modified string
-		var doc []byte
-		var groupID, display sql.NullString
-		if err := rows.Scan(&cur.ID, &created, &modified, &cur.Meta.Version, &doc, &groupID, &display); err != nil {
-			return nil, err
-		}
-		r, ok := found[cur.ID]
-		if !ok {
-			dec, err := decodeResource(cur, created, modified, doc)
-			if err != nil {
-				return nil, err
-			}
-			dec.Groups = []storage.GroupRef{}
-			r = &dec
-			found[cur.ID] = r
-		}
-		if groupID.Valid {
-			r.Groups = append(r.Groups, storage.GroupRef{Value: groupID.String, Display: display.String})
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, r := range found {
-		slices.SortFunc(r.Groups, func(a, b storage.GroupRef) int { return strings.Compare(a.Value, b.Value) })
-	}
-	return found, rows.Close()
 }

@@ -9,13 +9,15 @@ import (
 // Tables and their aliases. These constants are the only table names in
 // SQL text.
 const (
-	tenantsTable   = "tenants"
-	membersTable   = "members"
-	valuesTable    = "attr_values"
-	credsTable     = "credentials"
-	schemasTable   = "tenant_schemas"
-	uniqueTable    = "unique_values"
-	metaTypesTable = "metadata_types"
+	tenantsTable     = "tenants"
+	membersTable     = "members"
+	valuesTable      = "attr_values"
+	credsTable       = "credentials"
+	schemasTable     = "tenant_schemas"
+	uniqueTable      = "unique_values"
+	metaTypesTable   = "metadata_types"
+	appsTable        = "apps"
+	assignmentsTable = "app_assignments"
 )
 
 // Resource type codes stored in attr_values.rtype and members.member_type.

@@ -52,17 +52,5 @@ func number(v any) (float64, bool) {
 	return 0, false
 }
 
-// asBytes turns a scanned column value (string or []byte, by driver) into a
-// string.
-func asString(v any) (string, bool) {
-	switch s := v.(type) {
-	case string:
-		return s, true
-	case []byte:
-		return string(s), true
-	}
-	return "", false
-}
-
 // timePrecision is the precision of stored timestamps.
 const timePrecision = time.Microsecond

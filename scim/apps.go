@@ -1,0 +1,355 @@
+package scim
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	scimerrors "github.com/elimity-com/scim/errors"
+
+	"github.com/scimd/scimd/schemas"
+	"github.com/scimd/scimd/storage"
+)
+
+// AppURN is the schema of the App resources of /Apps, scimd's own.
+const AppURN = "urn:scimd:schemas:2.0:App"
+
+// appRoute reports whether a path (after /scim/v2) is one of the apps
+// endpoints: /Apps, /Apps/{id}, /Users/{id}/apps and
+// /Users/{id}/apps/{appId}.
+func appRoute(path string) bool {
+	if path == "/Apps" || strings.HasPrefix(path, "/Apps/") {
+		return true
+	}
+	rest, ok := strings.CutPrefix(path, "/Users/")
+	if !ok {
+		return false
+	}
+	_, sub, ok := strings.Cut(rest, "/")
+	return ok && (sub == "apps" || strings.HasPrefix(sub, "apps/"))
+}
+
+// serveApps answers the apps endpoints.
+func (h *Handler) serveApps(w http.ResponseWriter, r *http.Request, st *requestState, path string) {
+	var err error
+	if rest, ok := strings.CutPrefix(path, "/Users/"); ok {
+		user, sub, _ := strings.Cut(rest, "/")
+		appID, _ := strings.CutPrefix(sub, "apps")
+		appID = strings.TrimPrefix(appID, "/")
+		err = h.serveUserApps(w, r, st, user, appID)
+	} else {
+		err = h.serveAppResources(w, r, st, strings.TrimPrefix(strings.TrimPrefix(path, "/Apps"), "/"))
+	}
+	if err != nil {
+		writeError(w, toSCIMError(h.log, r, err))
+	}
+}
+
+// serveAppResources answers /Apps and /Apps/{id}.
+func (h *Handler) serveAppResources(w http.ResponseWriter, r *http.Request, st *requestState, id string) error {
+	ctx, tenant := r.Context(), st.tenant.ID
+	if strings.Contains(id, "/") {
+		return errorf(http.StatusNotFound, "", "no endpoint at this path: apps are at /Apps and /Apps/{id}")
+	}
+	if id == "" {
+		switch r.Method {
+		case http.MethodGet:
+			apps, err := h.store.Apps(ctx, tenant)
+			if err != nil {
+				return err
+			}
+			list := make([]any, len(apps))
+			for i, a := range apps {
+				list[i] = renderApp(st, a)
+			}
+			writeJSON(w, http.StatusOK, map[string]any{"schemas": []string{listResponseURN}, "totalResults": len(list),
+				"startIndex": 1, "itemsPerPage": len(list), "Resources": list})
+			return nil
+		case http.MethodPost:
+			in, err := readApp(st.body)
+			if err != nil {
+				return err
+			}
+			app, err := h.store.CreateApp(ctx, tenant, in)
+			if err != nil {
+				return appValueError(err)
+			}
+			w.Header().Set("Location", st.base+"/Apps/"+app.ID)
+			writeJSON(w, http.StatusCreated, renderApp(st, app))
+			return nil
+		}
+		writeMethodNotAllowed(w, r, "GET, POST")
+		return nil
+	}
+	switch r.Method {
+	case http.MethodGet:
+		app, err := h.store.App(ctx, tenant, id)
+		if err != nil {
+			return appNotFound(err, id)
+		}
+		writeJSON(w, http.StatusOK, renderApp(st, app))
+	case http.MethodPut:
+		in, err := readApp(st.body)
+		if err != nil {
+			return err
+		}
+		in.ID = id
+		app, err := h.store.UpdateApp(ctx, tenant, in)
+		if err != nil {
+			return appNotFound(appValueError(err), id)
+		}
+		writeJSON(w, http.StatusOK, renderApp(st, app))
+	case http.MethodDelete:
+		if err := h.store.DeleteApp(ctx, tenant, id); err != nil {
+			return appNotFound(err, id)
+		}
+		w.Header().Del("Content-Type")
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		writeMethodNotAllowed(w, r, "GET, PUT, DELETE")
+	}
+	return nil
+}
+
+// serveUserApps answers /Users/{id}/apps (GET: the user's apps) and
+// /Users/{id}/apps/{appId} (GET one, POST or PUT: assign or replace the
+// assignment's data, DELETE: unassign).
+func (h *Handler) serveUserApps(w http.ResponseWriter, r *http.Request, st *requestState, user, appID string) error {
+	ctx, tenant := r.Context(), st.tenant.ID
+	if user == "" || strings.Contains(appID, "/") {
+		return errorf(http.StatusNotFound, "", "no endpoint at this path: a user's apps are at /Users/{id}/apps and /Users/{id}/apps/{appId}")
+	}
+	userNotFound := func(err error) error {
+		if errors.Is(err, storage.ErrNotFound) && !errors.Is(err, storage.ErrAppNotFound) {
+			return errorf(http.StatusNotFound, "", fmt.Sprintf("no user has id %q", user))
+		}
+		return err
+	}
+	if appID == "" {
+		if r.Method != http.MethodGet {
+			writeMethodNotAllowed(w, r, "GET")
+			return nil
+		}
+		res, err := h.store.Get(ctx, tenant, &st.set.User, user, storage.GetOptions{Apps: true})
+		if err != nil {
+			return userNotFound(err)
+		}
+		list := renderApps(st, res)
+		writeJSON(w, http.StatusOK, map[string]any{"schemas": []string{listResponseURN}, "totalResults": len(list),
+			"startIndex": 1, "itemsPerPage": len(list), "Resources": list})
+		return nil
+	}
+	switch r.Method {
+	case http.MethodGet:
+		res, err := h.store.Get(ctx, tenant, &st.set.User, user, storage.GetOptions{Apps: true})
+		if err != nil {
+			return userNotFound(err)
+		}
+		for i, a := range res.Apps {
+			if a.App == appID {
+				writeJSON(w, http.StatusOK, renderApps(st, res)[i])
+				return nil
+			}
+		}
+		return errorf(http.StatusNotFound, "", fmt.Sprintf("user %q is not assigned to app %q", user, appID))
+	case http.MethodPost, http.MethodPut:
+		a, err := readAssignment(st.body)
+		if err != nil {
+			return err
+		}
+		a.App, a.User = appID, user
+		if _, err := h.store.Assign(ctx, tenant, a); err != nil {
+			switch {
+			case errors.Is(err, storage.ErrConflict):
+				return errorf(http.StatusConflict, scimerrors.ScimTypeUniqueness,
+					fmt.Sprintf("another user of app %q has the username %q (usernames are unique within an app, whatever their case)", appID, a.Username))
+			case errors.Is(err, storage.ErrAppNotFound):
+				return appNotFound(err, appID)
+			}
+			return userNotFound(appValueError(err))
+		}
+		res, err := h.store.Get(ctx, tenant, &st.set.User, user, storage.GetOptions{Apps: true})
+		if err != nil {
+			return userNotFound(err)
+		}
+		for i, x := range res.Apps {
+			if x.App == appID {
+				writeJSON(w, http.StatusOK, renderApps(st, res)[i])
+				return nil
+			}
+		}
+		return errorf(http.StatusConflict, "", "the assignment changed meanwhile; read the user's apps again")
+	case http.MethodDelete:
+		if err := h.store.Unassign(ctx, tenant, appID, user); err != nil {
+			if errors.Is(err, storage.ErrNotFound) {
+				if _, uerr := h.store.Get(ctx, tenant, &st.set.User, user, storage.GetOptions{}); uerr != nil {
+					return userNotFound(uerr)
+				}
+				return errorf(http.StatusNotFound, "", fmt.Sprintf("user %q is not assigned to app %q", user, appID))
+			}
+			return err
+		}
+		w.Header().Del("Content-Type")
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		writeMethodNotAllowed(w, r, "GET, POST, PUT, DELETE")
+	}
+	return nil
+}
+
+// appNotFound words a missing app for the client.
+func appNotFound(err error, id string) error {
+	if errors.Is(err, storage.ErrNotFound) {
+		return errorf(http.StatusNotFound, "", fmt.Sprintf("no app has id %q", id))
+	}
+	return err
+}
+
+// appValueError words a storage.ValueError about an app or an assignment:
+// its attribute is a field of the request body.
+func appValueError(err error) error {
+	var ve *storage.ValueError
+	if errors.As(err, &ve) {
+		return errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidValue, ve.Attribute+" "+ve.Detail)
+	}
+	return err
+}
+
+// renderApp is an app as /Apps returns it.
+func renderApp(st *requestState, a storage.App) map[string]any {
+	out := map[string]any{
+		"schemas": []string{AppURN},
+		"id":      a.ID,
+		"name":    a.Name,
+		"meta": map[string]any{
+			"resourceType": "App",
+			"created":      a.Created.UTC().Format(timeFormat),
+			"lastModified": a.LastModified.UTC().Format(timeFormat),
+			"location":     st.base + "/Apps/" + a.ID,
+		},
+	}
+	if a.Description != "" {
+		out["description"] = a.Description
+	}
+	return out
+}
+
+// renderApps is a user's apps attribute: one element per assignment.
+// active is whether the user is active: a user who is not is inactive in
+// every app.
+func renderApps(st *requestState, res storage.Resource) []any {
+	active, ok := res.Attributes["active"].(bool)
+	active = active || !ok
+	out := make([]any, len(res.Apps))
+	for i, a := range res.Apps {
+		el := map[string]any{"value": a.App, "$ref": st.base + "/Apps/" + a.App, "display": a.AppName, "active": active}
+		if a.Username != "" {
+			el["username"] = a.Username
+		}
+		if a.ExternalAccountID != "" {
+			el["externalAccountId"] = a.ExternalAccountID
+		}
+		if a.CustomAppData != nil {
+			el["customAppData"] = a.CustomAppData
+		}
+		out[i] = el
+	}
+	return out
+}
+
+// decodeObject reads a request body that must be one JSON object, with
+// keys compared case-insensitively against known (canonical names); other
+// keys but "schemas" are refused.
+func decodeObject(body []byte, what string, known ...string) (map[string]any, error) {
+	var raw map[string]any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if len(bytes.TrimSpace(body)) == 0 {
+		return map[string]any{}, nil
+	}
+	if err := dec.Decode(&raw); err != nil || raw == nil {
+		return nil, errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidSyntax, "the body must be a JSON object "+what)
+	}
+	out := make(map[string]any, len(raw))
+	for k, v := range raw {
+		if strings.EqualFold(k, "schemas") || strings.EqualFold(k, "id") || strings.EqualFold(k, "meta") {
+			continue
+		}
+		name := ""
+		for _, n := range known {
+			if strings.EqualFold(k, n) {
+				name = n
+			}
+		}
+		if name == "" {
+			return nil, errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidValue,
+				fmt.Sprintf("%q is not a field of %s; use %s", k, what, strings.Join(known, ", ")))
+		}
+		out[name] = v
+	}
+	return out, nil
+}
+
+// stringField reads an optional string field; null is "".
+func stringField(m map[string]any, name string) (string, error) {
+	switch v := m[name].(type) {
+	case nil:
+		return "", nil
+	case string:
+		return v, nil
+	}
+	return "", errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidValue, name+" must be a string")
+}
+
+func readApp(body []byte) (storage.App, error) {
+	m, err := decodeObject(body, "describing an app", "name", "description")
+	if err != nil {
+		return storage.App{}, err
+	}
+	var a storage.App
+	if a.Name, err = stringField(m, "name"); err != nil {
+		return a, err
+	}
+	if a.Description, err = stringField(m, "description"); err != nil {
+		return a, err
+	}
+	return a, nil
+}
+
+func readAssignment(body []byte) (storage.AppAssignment, error) {
+	m, err := decodeObject(body, "describing an assignment", "username", "externalAccountId", "customAppData")
+	if err != nil {
+		return storage.AppAssignment{}, err
+	}
+	var a storage.AppAssignment
+	if a.Username, err = stringField(m, "username"); err != nil {
+		return a, err
+	}
+	if a.ExternalAccountID, err = stringField(m, "externalAccountId"); err != nil {
+		return a, err
+	}
+	switch v := m["customAppData"].(type) {
+	case nil:
+	case map[string]any:
+		a.CustomAppData = v
+	default:
+		return a, errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidValue, "customAppData must be a JSON object")
+	}
+	return a, nil
+}
+
+// appsOf adds a user's apps to its rendered scimd extension.
+func appsOf(st *requestState, res storage.Resource, out map[string]any) {
+	if len(res.Apps) == 0 {
+		return
+	}
+	ext, _ := out[schemas.ScimdUserURN].(map[string]any)
+	if ext == nil {
+		ext = map[string]any{}
+		out[schemas.ScimdUserURN] = ext
+	}
+	ext[schemas.AppsAttributeName] = renderApps(st, res)
+}

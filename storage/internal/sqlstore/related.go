@@ -1,0 +1,249 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	sq "github.com/Masterminds/squirrel"
+
+	"github.com/scimd/scimd/storage"
+)
+
+// A user's related data, its groups and its apps, is read in one statement
+// of UNION ALL branches that share these columns:
+//
+//	kind  owner     id      s1            s2               n        t1                   t2
+//	0     user      user    created       last_modified    version  doc                  NULL
+//	1     user      group   display_name  NULL             direct   NULL                 NULL
+//	2     user      app     app name      username         NULL     external_account_id  custom_app_data
+//
+// CROSS JOIN makes SQLite join in the order written: from the users'
+// rows out, never from a scan of the tenant's groups or apps. Kind 0 is the
+// user itself, for Get; lists read their page first and then
+// one statement of kinds 1 and 2 for the page. Rows come ordered by kind,
+// owner and id.
+const (
+	kindUser  = 0
+	kindGroup = 1
+	kindApp   = 2
+)
+
+// userGroupsCTE is the recursive query of the groups of some users, direct
+// and indirect: anc(owner, id) starts at the users' rows in members
+// (members_member) and walks up from each group to the groups that hold it,
+// through the same index, so its cost is the number of (user, group) pairs
+// it returns, whatever the size of the groups. UNION keeps each pair once,
+// which also ends the walk should older data hold a cycle. The anchor is
+// followed by the owners' condition (see relatedQuery).
+var userGroupsCTE = "WITH RECURSIVE anc(owner, id) AS (" +
+	"SELECT m.member_id, m.group_id FROM " + membersTable + " m WHERE m.tenant_id = ? AND ? " +
+	"UNION SELECT anc.owner, m.group_id FROM anc CROSS JOIN " + membersTable + " m ON m.tenant_id = ? AND m.member_id = anc.id)"
+
+// relatedQuery builds the statement of a user's (Get, withUser) or a page of
+// users' related data. owners is one ID (a fixed query text, which runs as
+// a prepared statement) or a list.
+func relatedQuery(tenant storage.TenantID, owners any, withUser bool, opts storage.GetOptions) (sq.Sqlizer, bool) {
+	var branches []sq.SelectBuilder
+	if withUser {
+		branches = append(branches, sq.Select(fmt.Sprint(kindUser), "r.id", "r.id", "r.created", "r.last_modified", "r.version", "r.doc", "NULL").
+			From(usersTable.from).Where(tenantWhere(tenant)).Where(sq.Eq{"r.id": owners}))
+	}
+	if opts.Groups {
+		branches = append(branches, sq.Select(fmt.Sprint(kindGroup), "a.owner", "a.id", "g.display_name", "NULL",
+			"CASE WHEN d.member_id IS NULL THEN 0 ELSE 1 END", "NULL", "NULL").
+			From("anc a").
+			JoinClause("CROSS JOIN "+groupsTable.name+" g ON g.tenant_id = ? AND g.id = a.id", string(tenant)).
+			LeftJoin(membersTable+" d ON d.tenant_id = ? AND d.group_id = a.id AND d.member_id = a.owner", string(tenant)))
+	}
+	if opts.Apps {
+		branches = append(branches, sq.Select(fmt.Sprint(kindApp), "aa.user_id", "aa.app_id", "ap.name", "aa.username", "NULL",
+			"aa.external_account_id", "aa.custom_app_data").
+			From(assignmentsTable+" aa").
+			JoinClause("CROSS JOIN "+appsTable+" ap ON ap.tenant_id = aa.tenant_id AND ap.id = aa.app_id").
+			Where(sq.Eq{"aa.tenant_id": string(tenant), "aa.user_id": owners}))
+	}
+	if len(branches) == 0 {
+		return nil, false
+	}
+	q := branches[0]
+	if opts.Groups {
+		q = q.PrefixExpr(sq.Expr(userGroupsCTE, string(tenant), sq.Eq{"m.member_id": owners}, string(tenant)))
+	}
+	for _, b := range branches[1:] {
+		q = q.SuffixExpr(sq.Expr("UNION ALL ?", b))
+	}
+	return q.Suffix("ORDER BY 1, 2, 3"), true
+}
+
+// A relatedRow is one row of relatedQuery.
+type relatedRow struct {
+	kind      int
+	owner, id string
+	s1, s2    sql.NullString
+	n         sql.NullInt64
+	t1, t2    []byte
+}
+
+func (s *Store) queryRelated(ctx context.Context, q querier, b sq.Sqlizer, prepared bool, fn func(relatedRow) error) error {
+	var rows *sql.Rows
+	var err error
+	if prepared {
+		rows, err = s.queryPrepared(ctx, b)
+	} else {
+		rows, err = s.query(ctx, q, b)
+	}
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r relatedRow
+		if err := rows.Scan(&r.kind, &r.owner, &r.id, &r.s1, &r.s2, &r.n, &r.t1, &r.t2); err != nil {
+			return err
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return rows.Close()
+}
+
+// addRelated adds a group or app row to its user.
+func addRelated(r *storage.Resource, row relatedRow) error {
+	switch row.kind {
+	case kindGroup:
+		typ := storage.GroupIndirect
+		if row.n.Int64 == 1 {
+			typ = storage.GroupDirect
+		}
+		r.Groups = append(r.Groups, storage.GroupRef{Value: row.id, Display: row.s1.String, Type: typ})
+	case kindApp:
+		a := storage.AppAssignment{App: row.id, User: row.owner, AppName: row.s1.String, Username: row.s2.String,
+			ExternalAccountID: string(row.t1)}
+		if len(row.t2) > 0 {
+			var err error
+			if a.CustomAppData, err = decodeAppData(row.t2); err != nil {
+				return fmt.Errorf("decode customAppData of %s in %s: %w", row.owner, row.id, err)
+			}
+		}
+		r.Apps = append(r.Apps, a)
+	}
+	return nil
+}
+
+// getUser reads a user with its groups and apps, as opts asks, in one
+// statement: the shape of every GET /Users/{id}.
+func (s *Store) getUser(ctx context.Context, tenant storage.TenantID, id string, opts storage.GetOptions) (storage.Resource, error) {
+	b, _ := relatedQuery(tenant, id, true, opts)
+	var r storage.Resource
+	found := false
+	err := s.queryRelated(ctx, s.read, b, true, func(row relatedRow) error {
+		if row.kind == kindUser {
+			cur := storage.Resource{ID: row.id}
+			cur.Meta.Version = row.n.Int64
+			var err error
+			if r, err = decodeResource(cur, row.s1.String, row.s2.String, row.t1); err != nil {
+				return err
+			}
+			found = true
+			initRelated(&r, opts)
+			return nil
+		}
+		if !found {
+			return nil // memberships of a user deleted meanwhile
+		}
+		return addRelated(&r, row)
+	})
+	if err != nil {
+		return r, err
+	}
+	if !found {
+		return r, fmt.Errorf("user %q: %w", id, storage.ErrNotFound)
+	}
+	return r, nil
+}
+
+// initRelated gives a user the empty lists of what opts loads.
+func initRelated(r *storage.Resource, opts storage.GetOptions) {
+	if opts.Groups && r.Groups == nil {
+		r.Groups = []storage.GroupRef{}
+	}
+	if opts.Apps && r.Apps == nil {
+		r.Apps = []storage.AppAssignment{}
+	}
+}
+
+// loadUsersRelated fills the groups and apps of a page of users, with one
+// statement per batch of users.
+func (s *Store) loadUsersRelated(ctx context.Context, q querier, tenant storage.TenantID, list []storage.Resource, opts storage.GetOptions) error {
+	index := make(map[string]int, len(list))
+	ids := make([]string, len(list))
+	for i, r := range list {
+		index[r.ID], ids[i] = i, r.ID
+	}
+	for chunk := range chunks(ids) {
+		b, ok := relatedQuery(tenant, chunk, false, opts)
+		if !ok {
+			break
+		}
+		err := s.queryRelated(ctx, q, b, false, func(row relatedRow) error {
+			if i, ok := index[row.owner]; ok {
+				return addRelated(&list[i], row)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for i := range list {
+		initRelated(&list[i], opts)
+	}
+	return nil
+}
+
+// usersWithRelated reads the users of page (which hold only their ids) with
+// their groups and apps, as opts asks, in page's order: one statement per
+// batch of users. A user deleted since the page's ids were read is left
+// out.
+func (s *Store) usersWithRelated(ctx context.Context, tenant storage.TenantID, page []storage.Resource, opts storage.GetOptions) ([]storage.Resource, error) {
+	ids := make([]string, len(page))
+	for i, r := range page {
+		ids[i] = r.ID
+	}
+	found := make(map[string]*storage.Resource, len(ids))
+	for chunk := range chunks(ids) {
+		b, _ := relatedQuery(tenant, chunk, true, opts)
+		err := s.queryRelated(ctx, s.read, b, false, func(row relatedRow) error {
+			if row.kind == kindUser {
+				cur := storage.Resource{ID: row.id}
+				cur.Meta.Version = row.n.Int64
+				r, err := decodeResource(cur, row.s1.String, row.s2.String, row.t1)
+				if err != nil {
+					return err
+				}
+				initRelated(&r, opts)
+				found[r.ID] = &r
+				return nil
+			}
+			if r, ok := found[row.owner]; ok {
+				return addRelated(r, row)
+			}
+			return nil // related rows of a user deleted meanwhile
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := page[:0]
+	for _, id := range ids {
+		if r, ok := found[id]; ok {
+			out = append(out, *r)
+		}
+	}
+	return out, nil
+}
