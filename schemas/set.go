@@ -22,7 +22,7 @@ type Set struct {
 func (s Set) ResourceTypes() []ResourceType { return []ResourceType{s.User, s.Group} }
 
 // Default returns the schema set every tenant starts with: core User with the
-// Enterprise User extension, and core Group.
+// Enterprise User and scimd User extensions, and core Group.
 func Default() Set {
 	s := defaultSet()
 	// Copy the extension list so that a caller appending to it (BuildSet)
@@ -38,7 +38,7 @@ func buildDefault() Set {
 			Name:       UserType,
 			Endpoint:   "/Users",
 			Schema:     User(),
-			Extensions: []Extension{{Schema: EnterpriseUser()}},
+			Extensions: []Extension{{Schema: EnterpriseUser()}, {Schema: ScimdUser()}},
 		},
 		Group: ResourceType{
 			Name:     GroupType,
