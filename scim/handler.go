@@ -210,6 +210,9 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, st *requestSt
 		h.serveRootList(w, r, st, path == "/.search")
 		return
 	}
+	if h.serveAction(w, r, st, path) {
+		return
+	}
 	for _, rt := range st.set.ResourceTypes() {
 		switch {
 		case path == rt.Endpoint && r.Method == http.MethodGet:

@@ -42,7 +42,7 @@ var serverManaged = []string{
 }
 
 // invalid is a 400 invalidValue error.
-func invalid(format string, args ...any) error {
+func invalid(format string, args ...any) scimerrors.ScimError {
 	return errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidValue, fmt.Sprintf(format, args...))
 }
 

@@ -23,6 +23,12 @@ const (
 	routeGroups        = routeBase + "/Groups"
 	routeGroup         = routeBase + "/Groups/{id}"
 	routeGroupsSearch  = routeBase + "/Groups/.search"
+
+	routeUserLogin              = routeBase + "/Users/{id}/login"
+	routeUserSessions           = routeBase + "/Users/{id}/sessions"
+	routeUserSessionsInvalidate = routeBase + "/Users/{id}/sessions/invalidate"
+	routeSessionsInvalidate     = routeBase + "/sessions/invalidate"
+	routeTagKeys                = routeBase + "/TagKeys"
 )
 
 // RouteTemplates returns every value RouteTemplate can return, RouteOther
@@ -34,6 +40,7 @@ func RouteTemplates() []string {
 		routeMe, routeBulk,
 		routeUsers, routeUser, routeUsersSearch,
 		routeGroups, routeGroup, routeGroupsSearch,
+		routeUserLogin, routeUserSessions, routeUserSessionsInvalidate, routeSessionsInvalidate, routeTagKeys,
 		RouteOther,
 	}
 }
@@ -86,8 +93,25 @@ func RouteTemplate(path string) string {
 			return routeUsers
 		case "Groups":
 			return routeGroups
+		case "TagKeys":
+			return routeTagKeys
 		}
 		return RouteOther
+	}
+	if endpoint == "sessions" && id == "invalidate" {
+		return routeSessionsInvalidate
+	}
+	if endpoint == "Users" {
+		if user, action, ok := strings.Cut(id, "/"); ok && validSegment(user) && user != ".search" {
+			switch action {
+			case "login":
+				return routeUserLogin
+			case "sessions":
+				return routeUserSessions
+			case "sessions/invalidate":
+				return routeUserSessionsInvalidate
+			}
+		}
 	}
 	if !validSegment(id) || strings.IndexByte(id, '/') >= 0 {
 		return RouteOther
