@@ -225,8 +225,8 @@ func (h *Handler) invalidateTenantSessions(w http.ResponseWriter, r *http.Reques
 	writeJSON(w, http.StatusOK, map[string]any{"schemas": []string{sessionsURN}, "tenantSessionsValidAfter": stamp(at)})
 }
 
-// serveTagKeys lists the tenant's tag keys as a ListResponse of {key,
-// users}, ordered by key.
+// serveTagKeys lists the tenant's tag keys as a ListResponse of {id, key,
+// users}, ordered by key; id is the key.
 func (h *Handler) serveTagKeys(w http.ResponseWriter, r *http.Request, st *requestState) {
 	keys, err := h.store.TagKeys(r.Context(), st.tenant.ID)
 	if err != nil {
@@ -235,7 +235,7 @@ func (h *Handler) serveTagKeys(w http.ResponseWriter, r *http.Request, st *reque
 	}
 	list := make([]any, len(keys))
 	for i, k := range keys {
-		list[i] = map[string]any{"key": k.Key, "users": k.Users}
+		list[i] = map[string]any{"id": k.Key, "key": k.Key, "users": k.Users}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"schemas": []string{listResponseURN}, "totalResults": len(list), "startIndex": 1, "itemsPerPage": len(list),
