@@ -117,6 +117,18 @@ var statuses = []string{schemas.StatusPending, schemas.StatusActive, schemas.Sta
 const allowedMoves = "allowed changes of status are active or pending to suspended and suspended to active; " +
 	"active=false deprovisions an active or pending user, active=true activates a pending, suspended or deprovisioned one"
 
+// allowedMove reports whether status may be set from one value to
+// another explicitly.
+func allowedMove(from, to string) bool {
+	switch to {
+	case schemas.StatusSuspended:
+		return from == schemas.StatusActive || from == schemas.StatusPending
+	case schemas.StatusActive:
+		return from == schemas.StatusSuspended
+	}
+	return false
+}
+
 // applyStatus decides the user's status from the requested status and
 // active, sets active from it, and stamps statusChangedAt and, when the
 // user becomes suspended or deprovisioned, sessionsValidAfter.
@@ -146,8 +158,7 @@ func (h *Handler) applyStatus(doc, ext, prev map[string]any, now time.Time) erro
 		status = old
 		switch {
 		case asked != "" && asked != old:
-			if !(asked == schemas.StatusSuspended && (old == schemas.StatusActive || old == schemas.StatusPending)) &&
-				!(asked == schemas.StatusActive && old == schemas.StatusSuspended) {
+			if !allowedMove(old, asked) {
 				return invalid("status cannot change from %s to %s: %s", old, asked, allowedMoves)
 			}
 			status = asked
