@@ -67,6 +67,10 @@ func RunStorageTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{name: "Metadata", run: testMetadata},
 		{name: "MetadataConcurrency", run: testMetadataConcurrency},
 		{name: "Lookup", run: testLookup},
+		{name: "TagKeys", run: testTagKeys},
+		{name: "LifecycleIdentifiers", run: testLifecycleIdentifiers},
+		{name: "TenantSessions", run: testTenantSessions},
+		{name: "LifecycleFilters", run: testLifecycleFilters},
 	})
 }
 

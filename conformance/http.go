@@ -87,6 +87,16 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		// scimd's own features.
 		{"NestedGroups", httpTestNestedGroups},
 		{"Apps", httpTestApps},
+		// The scimd User extension: lifecycle and profile.
+		{"LifecycleStatus", httpTestLifecycleStatus},
+		{"ContactVerification", httpTestContactVerification},
+		{"Profile", httpTestProfile},
+		{"Credentials", httpTestCredentials},
+		{"Aliases", httpTestAliases},
+		{"Tags", httpTestTags},
+		{"Delegates", httpTestDelegates},
+		{"LinkedIdentities", httpTestLinkedIdentities},
+		{"ScimdDiscovery", httpTestScimdDiscovery},
 	}
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {

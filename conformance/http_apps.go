@@ -8,7 +8,6 @@ import (
 )
 
 // httpURNScimdUser is scimd's User extension, which carries a user's apps.
-const httpURNScimdUser = "urn:scimd:schemas:extension:2.0:User"
 
 // httpAppsOf returns a user's apps attribute, by app id.
 func (c *httpClient) httpAppsOf(user string) map[string]map[string]any {
@@ -137,6 +136,28 @@ func httpTestApps(t *testing.T, tg Target) {
 		}
 	}
 	c.patch("/Users/"+u, httpPatchOp(map[string]any{"op": "replace", "value": map[string]any{"active": true}})).wantNoContent()
+	for id, el := range c.httpAppsOf(u) {
+		if el["active"] != true {
+			t.Errorf("apps[%s].active = %v for an active user, want true", id, el["active"])
+		}
+	}
+	// A suspended user is inactive in every app, and active again when
+	// the suspension ends.
+	suspend := func(status string) {
+		c.patch("/Users/"+u, httpPatchOp(map[string]any{"op": "replace", "path": httpURNScimdUser + ":status", "value": status})).wantNoContent()
+	}
+	suspend("suspended")
+	for id, el := range c.httpAppsOf(u) {
+		if el["active"] != false {
+			t.Errorf("apps[%s].active = %v for a suspended user, want false", id, el["active"])
+		}
+	}
+	suspend("active")
+	for id, el := range c.httpAppsOf(u) {
+		if el["active"] != true {
+			t.Errorf("apps[%s].active = %v after the suspension ended, want true", id, el["active"])
+		}
+	}
 
 	// apps is read-only: PATCH refuses it, POST and PUT ignore it.
 	c.patch("/Users/"+u, httpPatchOp(map[string]any{"op": "add", "path": httpURNScimdUser + ":apps",

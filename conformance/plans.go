@@ -161,6 +161,14 @@ func RunPlanTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		// App assignments: the app's rows of app_assignments' key.
 		{rt: &set.User, filter: schemas.ScimdUserURN + `:apps.value eq "` + app.ID + `"`},
 		{rt: &set.User, filter: `apps[value eq "` + app.ID + `"] and active eq true`},
+		// The scimd User extension: lifecycle status, verified contact
+		// values, tags (key and value within one tag) and aliases.
+		{rt: &set.User, filter: schemas.ScimdUserURN + `:status eq "suspended"`},
+		{rt: &set.User, filter: `emails[verified eq true]`},
+		{rt: &set.User, filter: `emails[type eq "work" and verified eq true]`},
+		{rt: &set.User, filter: schemas.ScimdUserURN + `:tags[key eq "tier" and value eq "t77"]`},
+		{rt: &set.User, filter: schemas.ScimdUserURN + `:tags[value eq "t77" and key eq "tier"]`},
+		{rt: &set.User, filter: schemas.ScimdUserURN + `:aliases eq "legacy-77"`},
 		// Tenant custom attributes: an eq filter on a custom attribute, or
 		// on a custom identifier, is an index lookup of the tenant's
 		// values of that attribute, which then reads only the matching
@@ -306,7 +314,7 @@ func planUser(i int) map[string]any {
 		"active":      i%50 != 0,
 		"displayName": fmt.Sprintf("User %d", i),
 		"emails": []any{
-			map[string]any{"value": fmt.Sprintf("u%d@work.example.com", i), "type": "work", "primary": true},
+			map[string]any{"value": fmt.Sprintf("u%d@work.example.com", i), "type": "work", "primary": true, "verified": i%100 == 7},
 			map[string]any{"value": fmt.Sprintf("u%d@home.example.org", i), "type": "home"},
 		},
 		schemas.EnterpriseUserURN: map[string]any{
@@ -316,6 +324,14 @@ func planUser(i int) map[string]any {
 			"division":       fmt.Sprintf("Division %d", i%100),
 			"department":     fmt.Sprintf("Dept %d", i%100),
 			"manager":        map[string]any{"value": fmt.Sprintf("mgr-%d", i%100)},
+		},
+		schemas.ScimdUserURN: map[string]any{
+			"status": map[bool]string{true: schemas.StatusActive, false: schemas.StatusSuspended}[i%50 != 0],
+			"tags": []any{
+				map[string]any{"key": "tier", "value": fmt.Sprintf("t%d", i%100)},
+				map[string]any{"key": fmt.Sprintf("k%d", i%20), "value": "v"},
+			},
+			"aliases": []any{fmt.Sprintf("legacy-%d", i)},
 		},
 		schemas.TenantUserURN: map[string]any{
 			"badgeId":  fmt.Sprintf("B%05d", i),

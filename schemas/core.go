@@ -23,14 +23,15 @@ const (
 // regular expression for each attribute name; scimd builds each once. The
 // values are shared: callers must not modify them.
 var (
-	userSchema       = sync.OnceValue(schema.CoreUserSchema)
+	userSchema       = sync.OnceValue(coreUser)
 	groupSchema      = sync.OnceValue(schema.CoreGroupSchema)
 	enterpriseSchema = sync.OnceValue(schema.ExtensionEnterpriseUser)
 	commonAttributes = sync.OnceValue(func() schema.Attributes { return schema.CommonAttributes() })
 	defaultSet       = sync.OnceValue(buildDefault)
 )
 
-// User returns the core User resource schema (RFC 7643 §4.1).
+// User returns the core User resource schema (RFC 7643 §4.1), whose emails
+// and phoneNumbers carry scimd's verified and verifiedAt sub-attributes.
 func User() schema.Schema { return userSchema() }
 
 // Group returns the core Group resource schema (RFC 7643 §4.2).

@@ -264,7 +264,10 @@ func BuildSet(version int64, d Definition) (Set, error) {
 		if err != nil {
 			return Set{}, err
 		}
-		set.User.Extensions = append(set.User.Extensions, Extension{Schema: s, Required: false})
+		// Before the scimd User extension: an unqualified name that both
+		// define (a tenant's "status" from before scimd had one) keeps
+		// naming the tenant's attribute.
+		set.User.Extensions = slices.Insert(set.User.Extensions, tenantExtensionAt(set.User), Extension{Schema: s, Required: false})
 	}
 	if len(d.Group) > 0 {
 		s, err := extensionSchema(TenantGroupURN, "Tenant Group", d.Group)
@@ -358,3 +361,14 @@ func subPaths(a AttributeDef) []string {
 // ErrNoDefinition is returned by a Source for a tenant that never set a
 // definition.
 var ErrNoDefinition = errors.New("schemas: no definition")
+
+// tenantExtensionAt is where the tenant extension goes in the User
+// resource type's extensions: before the scimd User extension.
+func tenantExtensionAt(rt ResourceType) int {
+	for i, e := range rt.Extensions {
+		if e.Schema.ID == ScimdUserURN {
+			return i
+		}
+	}
+	return len(rt.Extensions)
+}

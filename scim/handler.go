@@ -41,6 +41,9 @@ type Config struct {
 	MaxBodyBytes int64
 	// MaxResults caps count; DefaultPageSize is the count when none is given.
 	MaxResults int
+	// PasswordMinLength is the shortest password, in characters, that a
+	// user may be given; 0 means DefaultPasswordMinLength.
+	PasswordMinLength int
 }
 
 // Handler serves the SCIM API of every tenant.
@@ -71,6 +74,9 @@ func NewHandler(cfg Config) (*Handler, error) {
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.PasswordMinLength <= 0 {
+		cfg.PasswordMinLength = DefaultPasswordMinLength
 	}
 	if cfg.MaxResults <= 0 {
 		cfg.MaxResults = DefaultMaxResults
@@ -206,6 +212,9 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, st *requestSt
 	}
 	if appRoute(path) {
 		h.serveApps(w, r, st, path)
+		return
+	}
+	if h.serveAction(w, r, st, path) {
 		return
 	}
 	for _, rt := range st.set.ResourceTypes() {

@@ -25,6 +25,7 @@ func render(st *requestState, rt *schemas.ResourceType, res storage.Resource) ma
 	stripNever(rt, out)
 	if rt.Name == schemas.UserType {
 		appsOf(st, res, out)
+		deriveStatus(rt, out)
 	}
 	out["id"] = res.ID
 	list := []any{rt.Schema.ID}
@@ -325,5 +326,26 @@ func readOptions(rt *schemas.ResourceType, attributes, excluded string) storage.
 		Members: rt.Name == schemas.GroupType && p.wants("members"),
 		Groups:  rt.Name == schemas.UserType && p.wants("groups"),
 		Apps:    rt.Name == schemas.UserType && p.wantsExtension(schemas.ScimdUserURN, schemas.AppsAttributeName),
+	}
+}
+
+// deriveStatus gives a user stored before scimd kept a lifecycle status
+// the status its active attribute implies. stripNever made the extension
+// object a copy, so it can be changed.
+func deriveStatus(rt *schemas.ResourceType, doc map[string]any) {
+	for _, e := range rt.Extensions {
+		if e.Schema.ID != schemas.ScimdUserURN {
+			continue
+		}
+		ext, _ := doc[schemas.ScimdUserURN].(map[string]any)
+		if _, ok := ext[schemas.AttrStatus]; ok {
+			return
+		}
+		if ext == nil {
+			ext = map[string]any{}
+		}
+		ext[schemas.AttrStatus] = statusOf(doc)
+		doc[schemas.ScimdUserURN] = ext
+		return
 	}
 }

@@ -27,6 +27,12 @@ const (
 	routeApp           = routeBase + "/Apps/{id}"
 	routeUserApps      = routeBase + "/Users/{id}/apps"
 	routeUserApp       = routeBase + "/Users/{id}/apps/{appId}"
+
+	routeUserLogin              = routeBase + "/Users/{id}/login"
+	routeUserSessions           = routeBase + "/Users/{id}/sessions"
+	routeUserSessionsInvalidate = routeBase + "/Users/{id}/sessions/invalidate"
+	routeSessionsInvalidate     = routeBase + "/sessions/invalidate"
+	routeTagKeys                = routeBase + "/TagKeys"
 )
 
 // RouteTemplates returns every value RouteTemplate can return, RouteOther
@@ -39,6 +45,7 @@ func RouteTemplates() []string {
 		routeUsers, routeUser, routeUsersSearch,
 		routeGroups, routeGroup, routeGroupsSearch,
 		routeApps, routeApp, routeUserApps, routeUserApp,
+		routeUserLogin, routeUserSessions, routeUserSessionsInvalidate, routeSessionsInvalidate, routeTagKeys,
 		RouteOther,
 	}
 }
@@ -93,8 +100,13 @@ func RouteTemplate(path string) string {
 			return routeGroups
 		case "Apps":
 			return routeApps
+		case "TagKeys":
+			return routeTagKeys
 		}
 		return RouteOther
+	}
+	if endpoint == "sessions" && id == "invalidate" {
+		return routeSessionsInvalidate
 	}
 	if endpoint == "Users" {
 		if user, sub, ok := strings.Cut(id, "/"); ok && validSegment(user) && user != ".search" {
@@ -103,6 +115,12 @@ func RouteTemplate(path string) string {
 				return routeUserApps
 			case hasApp && validSegment(app) && strings.IndexByte(app, '/') < 0:
 				return routeUserApp
+			case sub == "login":
+				return routeUserLogin
+			case sub == "sessions":
+				return routeUserSessions
+			case sub == "sessions/invalidate":
+				return routeUserSessionsInvalidate
 			}
 			return RouteOther
 		}

@@ -79,7 +79,9 @@ type Store interface {
 	// email value, primary or not (case-insensitive), a phone number (both
 	// sides in NormalizePhone form) or a custom identifier (an extension
 	// attribute with uniqueness "server", compared as its caseExact says)
-	// equals value; a group matches by displayName (case-insensitive) or
+	// equals value, or one of its aliases (the scimd User extension's
+	// aliases, exact) does, or value is the LinkedIdentityValue form of one
+	// of its linked identities; a group matches by displayName (case-insensitive) or
 	// externalId (exact). Members and groups are not loaded. An empty value
 	// names nothing.
 	Lookup(ctx context.Context, tenant TenantID, rt *schemas.ResourceType, value string) ([]Resource, error)
@@ -120,6 +122,21 @@ type Store interface {
 	// UserApps returns a user's assignments ordered by app ID, or
 	// ErrNotFound when the user does not exist.
 	UserApps(ctx context.Context, tenant TenantID, userID string) ([]AppAssignment, error)
+	// TagKeys returns the tag keys (storage.UserTags) that the tenant's
+	// users carry, ordered by key, each with the number of users that
+	// carry it. It reads a per-tenant list that every user write keeps up
+	// to date in its transaction, never the users: a key leaves the list
+	// when the last user that carries it drops it or is deleted.
+	TagKeys(ctx context.Context, tenant TenantID) ([]TagKey, error)
+	// InvalidateTenantSessions moves the tenant's "sessions valid after"
+	// time to at: sessions and tokens that relying apps issued to any user
+	// of the tenant before it are invalid. The time never moves backwards;
+	// an earlier at keeps the stored time. It returns the stored time, and
+	// ErrNotFound when the tenant does not exist.
+	InvalidateTenantSessions(ctx context.Context, tenant TenantID, at time.Time) (time.Time, error)
+	// TenantSessionsValidAfter returns the tenant's "sessions valid after"
+	// time, the zero time when it was never set, or ErrNotFound.
+	TenantSessionsValidAfter(ctx context.Context, tenant TenantID) (time.Time, error)
 
 	// Authenticate finds, in one lookup, the tenant with the given name and
 	// its valid credential whose token has the given SHA-256 hash. It

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
+
+	"github.com/scimd/scimd/scim"
 )
 
 // Built-in defaults of the serve flags.
@@ -15,6 +18,8 @@ const (
 	defaultLogFormat = "text"
 	defaultLogLevel  = "info"
 	minCursorKey     = 32
+	// maxPasswordMinLength bounds --password-min-length.
+	maxPasswordMinLength = 1024
 )
 
 // serveConfig is the configuration of the serve command.
@@ -25,6 +30,9 @@ type serveConfig struct {
 	logLevel  slog.Level // minimum level logged
 	cursorKey string     // secret that signs pagination cursors; random per process if empty
 	debugAddr string     // listen address of the pprof endpoints; off if empty
+	// passwordMinLength is the shortest password, in characters, a user
+	// may be given.
+	passwordMinLength int
 }
 
 // parseServeFlags reads the serve configuration from args and the
@@ -39,7 +47,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		return def
 	}
 	var cfg serveConfig
-	var level string
+	var level, minLength string
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.addr, "addr", orEnv("SCIMD_ADDR", defaultAddr), "listen `address` (env SCIMD_ADDR)")
@@ -47,6 +55,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&cfg.logFormat, "log-format", orEnv("SCIMD_LOG_FORMAT", defaultLogFormat), "log `format`: text or json (env SCIMD_LOG_FORMAT)")
 	fs.StringVar(&level, "log-level", orEnv("SCIMD_LOG_LEVEL", defaultLogLevel), "minimum log `level`: debug, info, warn or error (env SCIMD_LOG_LEVEL)")
 	fs.StringVar(&cfg.cursorKey, "cursor-key", "", "`key` that signs pagination cursors, at least 32 characters; instances behind one load balancer must share it (env SCIMD_CURSOR_KEY; default: random per process)")
+	fs.StringVar(&minLength, "password-min-length", orEnv("SCIMD_PASSWORD_MIN_LENGTH", strconv.Itoa(scim.DefaultPasswordMinLength)), "shortest password, in `characters`, users may be given (env SCIMD_PASSWORD_MIN_LENGTH)")
 	fs.StringVar(&cfg.debugAddr, "debug-addr", orEnv("SCIMD_DEBUG_ADDR", ""), "listen `address` of the Go profiler (/debug/pprof/); off when empty; keep it on loopback (env SCIMD_DEBUG_ADDR)")
 	fs.Usage = func() {
 		_, _ = fmt.Fprint(fs.Output(), "Usage: scimd serve [flags]\n\nFlags given on the command line override environment variables, which override the defaults shown.\n\n")
@@ -68,7 +77,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	if !set["cursor-key"] {
 		cfg.cursorKey = getenv("SCIMD_CURSOR_KEY")
 	}
-	err := validate(fs, &cfg, level)
+	err := validate(fs, &cfg, level, minLength)
 	if err != nil {
 		_, _ = fmt.Fprintf(stderr, "scimd serve: %v\n", err)
 		return serveConfig{}, fmt.Errorf("%w: %w", errUsage, err)
@@ -77,7 +86,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 }
 
 // validate checks the values parsed by fs and fills cfg.logLevel.
-func validate(fs *flag.FlagSet, cfg *serveConfig, level string) error {
+func validate(fs *flag.FlagSet, cfg *serveConfig, level, minLength string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
@@ -87,6 +96,11 @@ func validate(fs *flag.FlagSet, cfg *serveConfig, level string) error {
 	if err := cfg.logLevel.UnmarshalText([]byte(level)); err != nil {
 		return fmt.Errorf("invalid log level %q: want debug, info, warn or error", level)
 	}
+	n, err := strconv.Atoi(minLength)
+	if err != nil || n < 1 || n > maxPasswordMinLength {
+		return fmt.Errorf("invalid password minimum length %q: want a number of characters from 1 to %d", minLength, maxPasswordMinLength)
+	}
+	cfg.passwordMinLength = n
 	if cfg.cursorKey != "" && len(cfg.cursorKey) < minCursorKey {
 		return fmt.Errorf("the cursor key must be at least %d characters", minCursorKey)
 	}

@@ -23,7 +23,7 @@ func TestParseServeFlagsPrecedence(t *testing.T) {
 	}{
 		{
 			name: "defaults",
-			want: serveConfig{addr: defaultAddr, db: defaultDB, logFormat: "text", logLevel: slog.LevelInfo},
+			want: serveConfig{addr: defaultAddr, db: defaultDB, logFormat: "text", logLevel: slog.LevelInfo, passwordMinLength: 8},
 		},
 		{
 			name: "environment overrides defaults",
@@ -33,35 +33,46 @@ func TestParseServeFlagsPrecedence(t *testing.T) {
 				"SCIMD_LOG_FORMAT": "json",
 				"SCIMD_LOG_LEVEL":  "debug",
 			},
-			want: serveConfig{addr: "0.0.0.0:9000", db: "mysql://scimd:pw@db:3306/scimd", logFormat: "json", logLevel: slog.LevelDebug},
+			want: serveConfig{addr: "0.0.0.0:9000", db: "mysql://scimd:pw@db:3306/scimd", logFormat: "json", logLevel: slog.LevelDebug, passwordMinLength: 8},
 		},
 		{
 			name: "flags override defaults",
 			args: []string{"--addr", ":9001", "--db=sqlite:/var/lib/scimd/scimd.db", "-log-format", "json", "-log-level=warn"},
-			want: serveConfig{addr: ":9001", db: "sqlite:/var/lib/scimd/scimd.db", logFormat: "json", logLevel: slog.LevelWarn},
+			want: serveConfig{addr: ":9001", db: "sqlite:/var/lib/scimd/scimd.db", logFormat: "json", logLevel: slog.LevelWarn, passwordMinLength: 8},
 		},
 		{
 			name: "flags override environment",
 			env:  map[string]string{"SCIMD_ADDR": "0.0.0.0:9000", "SCIMD_DB": "sqlite:/env.db", "SCIMD_LOG_LEVEL": "debug"},
 			args: []string{"--addr", ":9001", "--db", "sqlite:/flag.db", "--log-level", "error"},
-			want: serveConfig{addr: ":9001", db: "sqlite:/flag.db", logFormat: "text", logLevel: slog.LevelError},
+			want: serveConfig{addr: ":9001", db: "sqlite:/flag.db", logFormat: "text", logLevel: slog.LevelError, passwordMinLength: 8},
 		},
 		{
 			name: "flag equal to the default still overrides environment",
 			env:  map[string]string{"SCIMD_ADDR": "0.0.0.0:9000"},
 			args: []string{"--addr", defaultAddr},
-			want: serveConfig{addr: defaultAddr, db: defaultDB, logFormat: "text", logLevel: slog.LevelInfo},
+			want: serveConfig{addr: defaultAddr, db: defaultDB, logFormat: "text", logLevel: slog.LevelInfo, passwordMinLength: 8},
 		},
 		{
 			name: "empty environment variable is unset",
 			env:  map[string]string{"SCIMD_ADDR": "", "SCIMD_DB": ""},
-			want: serveConfig{addr: defaultAddr, db: defaultDB, logFormat: "text", logLevel: slog.LevelInfo},
+			want: serveConfig{addr: defaultAddr, db: defaultDB, logFormat: "text", logLevel: slog.LevelInfo, passwordMinLength: 8},
+		},
+		{
+			name: "password minimum length from the environment",
+			env:  map[string]string{"SCIMD_PASSWORD_MIN_LENGTH": "12"},
+			want: serveConfig{addr: defaultAddr, db: defaultDB, logFormat: "text", logLevel: slog.LevelInfo, passwordMinLength: 12},
+		},
+		{
+			name: "password minimum length flag overrides environment",
+			env:  map[string]string{"SCIMD_PASSWORD_MIN_LENGTH": "12"},
+			args: []string{"--password-min-length", "10"},
+			want: serveConfig{addr: defaultAddr, db: defaultDB, logFormat: "text", logLevel: slog.LevelInfo, passwordMinLength: 10},
 		},
 		{
 			name: "environment for one flag, flag for another",
 			env:  map[string]string{"SCIMD_DB": "sqlite:/env.db"},
 			args: []string{"--addr", ":9001"},
-			want: serveConfig{addr: ":9001", db: "sqlite:/env.db", logFormat: "text", logLevel: slog.LevelInfo},
+			want: serveConfig{addr: ":9001", db: "sqlite:/env.db", logFormat: "text", logLevel: slog.LevelInfo, passwordMinLength: 8},
 		},
 	}
 	for _, tt := range tests {
@@ -90,6 +101,8 @@ func TestParseServeFlagsErrors(t *testing.T) {
 		{name: "log level", args: []string{"--log-level", "loud"}, wantOutput: `invalid log level "loud"`},
 		{name: "log level from environment", env: map[string]string{"SCIMD_LOG_LEVEL": "loud"}, wantOutput: `invalid log level "loud"`},
 		{name: "database scheme", args: []string{"--db", "postgres://u:secret@db/scimd"}, wantOutput: `unsupported database "postgres://u:xxxxx@db/scimd"`},
+		{name: "password minimum length", args: []string{"--password-min-length", "0"}, wantOutput: `invalid password minimum length "0"`},
+		{name: "password minimum length from environment", env: map[string]string{"SCIMD_PASSWORD_MIN_LENGTH": "eight"}, wantOutput: `invalid password minimum length "eight"`},
 		{name: "empty sqlite path", args: []string{"--db", "sqlite:"}, wantOutput: "want sqlite:PATH"},
 		{name: "bad mysql URL", args: []string{"--db", "mysql://u:se%ZZcret@db/scimd"}, wantOutput: `invalid database URL "mysql://u:xxxxx@db/scimd"`},
 	}

@@ -25,7 +25,7 @@ const readyTimeout = 2 * time.Second
 //	/tenants/{tenant}/scim/v2/...  SCIM 2.0 (package scim)
 //
 // The metrics registry is the handler's own: no global state.
-func newHandler(store storage.Store, logger *slog.Logger, cursorKey []byte) (http.Handler, error) {
+func newHandler(store storage.Store, logger *slog.Logger, cursorKey []byte, passwordMinLength int) (http.Handler, error) {
 	reg, err := newRegistry(store)
 	if err != nil {
 		return nil, err
@@ -35,7 +35,7 @@ func newHandler(store storage.Store, logger *slog.Logger, cursorKey []byte) (htt
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	api, err := scim.NewHandler(scim.Config{Store: store, Logger: logger, CursorKey: cursorKey})
+	api, err := scim.NewHandler(scim.Config{Store: store, Logger: logger, CursorKey: cursorKey, PasswordMinLength: passwordMinLength})
 	if err != nil {
 		return nil, err
 	}

@@ -93,7 +93,7 @@ func TestUnknownPath(t *testing.T) {
 
 func mustHandler(t *testing.T, store storage.Store) http.Handler {
 	t.Helper()
-	h, err := newHandler(store, discardLogger(), nil)
+	h, err := newHandler(store, discardLogger(), nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

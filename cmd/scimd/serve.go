@@ -61,7 +61,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			return err
 		}
 	}
-	h, err := newHandler(store, logger, []byte(cfg.cursorKey))
+	h, err := newHandler(store, logger, []byte(cfg.cursorKey), cfg.passwordMinLength)
 	if err != nil {
 		_ = ln.Close()
 		return err

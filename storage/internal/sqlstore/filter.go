@@ -128,7 +128,8 @@ func (tr *translator) locate(p filter.AttributePath) (location, error) {
 	if !loc.complex && a.Def.AttributeType() != "complex" && !indexable(a.Def) {
 		return location{}, storage.NewFilterError("%q cannot be used in a filter", p.String())
 	}
-	if a.Extension && tr.t.rtype == rtypeUser && strings.EqualFold(a.SchemaURN, storage.AppsURN) {
+	if root, _, _ := strings.Cut(a.Name(), "."); a.Extension && tr.t.rtype == rtypeUser &&
+		strings.EqualFold(a.SchemaURN, storage.AppsURN) && strings.EqualFold(root, storage.AppsAttribute) {
 		return locateApps(loc)
 	}
 	if a.Extension {

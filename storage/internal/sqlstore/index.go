@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/elimity-com/scim/schema"
@@ -25,6 +26,8 @@ type columns struct {
 	active       *int
 	unique       []uniqueRow
 	meta         []metaLock // the types of a user's metadata keys
+	tagKeys      []string   // the keys of a user's tags
+	actors       []string   // the actorIds of a user's delegates
 }
 
 // A uniqueRow is a value of a unique extension attribute (uniqueness
@@ -88,8 +91,11 @@ func extract(t table, rt *schemas.ResourceType, doc map[string]any) (columns, []
 			r.str = &s
 		}
 		rows = append(rows, r)
-		if a.Extension && a.Def.Uniqueness() == "server" && !a.MultiValued() && r.str != nil {
-			c.unique = append(c.unique, uniqueRow{attr: key, value: *r.str})
+		// Unique extension values: single-valued custom attributes, and
+		// each value of the scimd User extension's aliases (tenants cannot
+		// define multi-valued unique attributes).
+		if a.Extension && a.Def.Uniqueness() == "server" && (!a.MultiValued() || a.Parent == nil) && r.str != nil {
+			c.addUnique(key, *r.str)
 		}
 	}
 	walk := func(urn string, ext bool, attrs schema.Attributes, values map[string]any) {
@@ -147,8 +153,63 @@ func extract(t table, rt *schemas.ResourceType, doc map[string]any) (columns, []
 			return c, nil, err
 		}
 		rows, c.meta = append(rows, meta...), locks
+		if hasScimdUser(rt) {
+			if err := c.scimdUser(doc); err != nil {
+				return c, nil, err
+			}
+		}
 	}
 	return c, rows, nil
+}
+
+// Keys of the scimd User extension's attributes in attr_values and
+// unique_values.
+var (
+	tagKeyAttr = strings.ToLower(schemas.ScimdUserURN + ":" + schemas.AttrTags + ".key")
+	linkedAttr = strings.ToLower(schemas.ScimdUserURN + ":" + schemas.AttrLinkedIdentities)
+)
+
+// hasScimdUser reports whether a resource type carries the scimd User
+// extension.
+func hasScimdUser(rt *schemas.ResourceType) bool {
+	for _, e := range rt.Extensions {
+		if e.Schema.ID == schemas.ScimdUserURN {
+			return true
+		}
+	}
+	return false
+}
+
+// scimdUser checks and collects what storage keeps of the scimd User
+// extension beyond the filter index: tag keys (for tag_keys), linked
+// identities (unique in the tenant, for Lookup) and delegates' actors
+// (which must be users of the tenant).
+func (c *columns) scimdUser(doc map[string]any) error {
+	tags, err := storage.UserTags(doc)
+	if err != nil {
+		return err
+	}
+	for _, t := range tags {
+		c.tagKeys = append(c.tagKeys, t.Key)
+	}
+	slices.Sort(c.tagKeys)
+	linked, err := storage.UserLinkedIdentities(doc)
+	if err != nil {
+		return err
+	}
+	for _, v := range linked {
+		c.addUnique(linkedAttr, v)
+	}
+	c.actors, err = storage.UserDelegates(doc)
+	return err
+}
+
+// addUnique adds a unique value once.
+func (c *columns) addUnique(attr, value string) {
+	r := uniqueRow{attr: attr, value: value}
+	if !slices.Contains(c.unique, r) {
+		c.unique = append(c.unique, r)
+	}
 }
 
 // indexable reports whether values of an attribute go into the filter index:

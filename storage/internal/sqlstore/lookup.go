@@ -53,6 +53,10 @@ func (s *Store) Lookup(ctx context.Context, tenant storage.TenantID, rt *schemas
 					sq.Placeholders(len(g.keys))+") AND u.value = ?", append(append([]any{tn, rtypeUser}, g.keys...), g.v)...)
 			}
 		}
+		if source, id, ok := strings.Cut(value, ":"); ok && source != "" && id != "" && hasScimdUser(rt) {
+			add("SELECT l.resource_id AS id FROM "+uniqueTable+" l WHERE l.tenant_id = ? AND l.rtype = ? AND l.attr = ? AND l.value = ?",
+				tn, rtypeUser, linkedAttr, storage.LinkedIdentityValue(source, id))
+		}
 	}
 	cols := strings.Join(resourceColumns, ", ")
 	text := "SELECT " + cols + " FROM (" + strings.Join(parts, " UNION ") + ") m JOIN " + t.from +
@@ -78,13 +82,14 @@ func (s *Store) Lookup(ctx context.Context, tenant storage.TenantID, rt *schemas
 }
 
 // identifierKeys returns the keys of a user's custom identifiers: the
-// single-valued string extension attributes with uniqueness "server", whose
+// single-valued string extension attributes with uniqueness "server" and
+// the scimd User extension's aliases (multi-valued), whose
 // values unique_values holds as extract stores them, exact for caseExact
 // ones and folded for the others.
 func identifierKeys(rt *schemas.ResourceType) (exact, folded []any) {
 	rt.Walk(func(a schemas.Attribute) {
 		typ := a.Def.AttributeType()
-		if !a.Extension || a.Def.Uniqueness() != "server" || a.MultiValued() || (typ != "string" && typ != "reference") {
+		if !a.Extension || a.Def.Uniqueness() != "server" || (a.MultiValued() && a.Parent != nil) || (typ != "string" && typ != "reference") {
 			return
 		}
 		if a.Def.CaseExact() {

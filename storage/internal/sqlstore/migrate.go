@@ -1,13 +1,18 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"io/fs"
+	"strings"
 
+	sq "github.com/Masterminds/squirrel"
 	"github.com/pressly/goose/v3"
 
+	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/storage"
 )
 
@@ -30,9 +35,110 @@ func Migrate(ctx context.Context, db *sql.DB, dialect goose.Dialect, fsys fs.FS)
 //
 //   - 6 rewrites the indexed phoneNumbers.value of every user in the form
 //     storage.NormalizePhone gives, which filters and Lookup compare with.
+//   - 8 gives every user stored before scimd kept a lifecycle status the
+//     status its active attribute implies (backfillStatus).
 func goMigrations() []*goose.Migration {
 	return []*goose.Migration{
 		goose.NewGoMigration(6, &goose.GoFunc{RunTx: reindexPhones}, nil),
+		goose.NewGoMigration(10, &goose.GoFunc{RunTx: backfillStatus}, nil),
+	}
+}
+
+// statusBatch is how many users backfillStatus reads at a time.
+const statusBatch = 500
+
+// backfillStatus is migration 10: a user without the scimd User extension's
+// status gets "deprovisioned" when its active attribute is false and
+// "active" otherwise, in its document (with active to match) and in the
+// filter index, so that status filters find every user. The version is
+// kept: the representation already showed the derived status.
+func backfillStatus(ctx context.Context, tx *sql.Tx) error {
+	statusKey := strings.ToLower(schemas.ScimdUserURN + ":" + schemas.AttrStatus)
+	var lastTenant, lastID string
+	for {
+		text, args, err := sq.Select("tenant_id", "id", "doc").From(usersTable.name).
+			Where(sq.Or{sq.Gt{"tenant_id": lastTenant}, sq.And{sq.Eq{"tenant_id": lastTenant}, sq.Gt{"id": lastID}}}).
+			OrderBy("tenant_id", "id").Limit(statusBatch).ToSql()
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, text, args...)
+		if err != nil {
+			return err
+		}
+		type change struct {
+			tenant, id, doc, status string
+		}
+		var changes []change
+		n := 0
+		for rows.Next() {
+			var c change
+			var raw []byte
+			if err := rows.Scan(&c.tenant, &c.id, &raw); err != nil {
+				rows.Close()
+				return err
+			}
+			n++
+			lastTenant, lastID = c.tenant, c.id
+			var doc map[string]any
+			dec := json.NewDecoder(bytes.NewReader(raw))
+			dec.UseNumber()
+			if err := dec.Decode(&doc); err != nil {
+				rows.Close()
+				return fmt.Errorf("decode document of user %s: %w", c.id, err)
+			}
+			ext, _ := doc[schemas.ScimdUserURN].(map[string]any)
+			if s, _ := ext[schemas.AttrStatus].(string); s != "" {
+				continue
+			}
+			if ext == nil {
+				ext = map[string]any{}
+			}
+			c.status = schemas.StatusActive
+			if a, ok := doc["active"].(bool); ok && !a {
+				c.status = schemas.StatusDeprovisioned
+			}
+			ext[schemas.AttrStatus] = c.status
+			doc[schemas.ScimdUserURN] = ext
+			doc["active"] = c.status == schemas.StatusActive
+			b, err := json.Marshal(doc)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			c.doc = string(b)
+			changes = append(changes, c)
+		}
+		if err := rows.Err(); err != nil {
+			rows.Close()
+			return err
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		for _, c := range changes {
+			active := 0
+			if c.status == schemas.StatusActive {
+				active = 1
+			}
+			for _, b := range []sq.Sqlizer{
+				sq.Update(usersTable.name).Set("doc", c.doc).Set("active", active).Where(sq.Eq{"tenant_id": c.tenant, "id": c.id}),
+				sq.Delete(valuesTable).Where(sq.Eq{"tenant_id": c.tenant, "rtype": rtypeUser, "resource_id": c.id, "attr": statusKey}),
+				sq.Insert(valuesTable).Columns("tenant_id", "rtype", "resource_id", "attr", "elem", "pos", "v_str").
+					Values(c.tenant, rtypeUser, c.id, statusKey, 0, 0, fold(c.status)),
+			} {
+				text, args, err := b.ToSql()
+				if err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, text, args...); err != nil {
+					return err
+				}
+			}
+		}
+		if n < statusBatch {
+			return nil
+		}
 	}
 }
 

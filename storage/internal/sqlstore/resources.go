@@ -110,6 +110,18 @@ func (s *Store) CreateMany(ctx context.Context, tenant storage.TenantID, rt *sch
 				return err
 			}
 		}
+		if t.rtype == rtypeUser {
+			delta := map[string]int{}
+			for i, r := range out { // after the inserts: an actor may be created in the same batch
+				if err := s.checkActors(ctx, tx, tenant, r.ID, cols[i].actors); err != nil {
+					return err
+				}
+				tagDelta(delta, nil, cols[i].tagKeys)
+			}
+			if err := s.adjustTagKeys(ctx, tx, tenant, delta); err != nil {
+				return err
+			}
+		}
 		for _, r := range out {
 			if t.rtype == rtypeGroup && len(r.Members) > 0 {
 				if err := s.addMembers(ctx, tx, tenant, r.ID, r.Members, false); err != nil {
@@ -281,11 +293,30 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, tenant storage.Tenant
 		if err := s.insertValues(ctx, tx, tenant, t, owners, rows); err != nil {
 			return cur, err
 		}
-		if hasUnique(rt) {
+		// What the old document held: unique values are rewritten only
+		// when they change, tag key counts follow the difference, and only
+		// new delegate actors are checked.
+		old, _, oldErr := extract(t, rt, cur.Attributes)
+		if hasUnique(rt) && (oldErr != nil || !slices.Equal(old.unique, cols.unique)) {
 			if err := s.deleteUnique(ctx, tx, tenant, t, cur.ID); err != nil {
 				return cur, err
 			}
 			if err := s.insertUnique(ctx, tx, tenant, t, cur.ID, cols.unique); err != nil {
+				return cur, err
+			}
+		}
+		if t.rtype == rtypeUser {
+			if oldErr != nil { // a document stored before its values were checked
+				if old.tagKeys, err = s.userTagKeys(ctx, tx, tenant, cur.ID); err != nil {
+					return cur, err
+				}
+			}
+			if err := s.checkActors(ctx, tx, tenant, cur.ID, newActors(cols.actors, old.actors)); err != nil {
+				return cur, err
+			}
+			delta := map[string]int{}
+			tagDelta(delta, old.tagKeys, cols.tagKeys)
+			if err := s.adjustTagKeys(ctx, tx, tenant, delta); err != nil {
 				return cur, err
 			}
 		}
@@ -350,6 +381,17 @@ func (s *Store) Delete(ctx context.Context, tenant storage.TenantID, rt *schemas
 				return err
 			}
 			return fmt.Errorf("%s %q: %w", rt.Name, id, storage.ErrVersionMismatch)
+		}
+		if t.rtype == rtypeUser {
+			keys, err := s.userTagKeys(ctx, tx, tenant, id)
+			if err != nil {
+				return err
+			}
+			delta := map[string]int{}
+			tagDelta(delta, keys, nil)
+			if err := s.adjustTagKeys(ctx, tx, tenant, delta); err != nil {
+				return err
+			}
 		}
 		if _, err := s.exec(ctx, tx, sq.Delete(valuesTable).Where(sq.Eq{
 			"tenant_id": string(tenant), "rtype": t.rtype, "resource_id": id})); err != nil {

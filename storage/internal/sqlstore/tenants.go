@@ -76,7 +76,7 @@ func (s *Store) Tenants(ctx context.Context) ([]storage.Tenant, error) {
 // one transaction.
 func (s *Store) DeleteTenant(ctx context.Context, tenant storage.TenantID) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		for _, tbl := range []string{valuesTable, membersTable, usersTable.name, groupsTable.name, credsTable, schemasTable, uniqueTable, metaTypesTable, assignmentsTable, appsTable} {
+		for _, tbl := range []string{valuesTable, membersTable, usersTable.name, groupsTable.name, credsTable, schemasTable, uniqueTable, metaTypesTable, assignmentsTable, appsTable, tagKeysTable} {
 			if _, err := s.exec(ctx, tx, sq.Delete(tbl).Where(sq.Eq{"tenant_id": string(tenant)})); err != nil {
 				return err
 			}
