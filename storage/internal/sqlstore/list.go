@@ -54,7 +54,7 @@ func (s *Store) planList(ctx context.Context, tenant storage.TenantID, rt *schem
 		return listPlan{}, err
 	}
 	p := listPlan{t: t, ord: ord, count: sq.Select("COUNT(*)").From(t.from).Where(where), total: -1,
-		idsFirst: t.rtype == rtypeUser && (q.GetOptions.Groups || q.GetOptions.Apps)}
+		idsFirst: t.rtype == rtypeUser && (q.Groups || q.Apps)}
 	cols := resourceColumns
 	if p.idsFirst {
 		cols = []string{"r.id"}
