@@ -46,8 +46,8 @@ test: ## Vet, then run all tests with the race detector (MySQL too if it answers
 			echo "No MySQL on 127.0.0.1:3306 and SCIMD_TEST_MYSQL_DSN unset: MySQL tests will be skipped"; \
 		fi; \
 	fi; \
-	echo "$(GO) test -race -count=1 $(TESTFLAGS) ./..."; \
-	$(GO) test -race -count=1 $(TESTFLAGS) ./...
+	echo "$(GO) test -race -count=1 -timeout 30m $(TESTFLAGS) ./..."; \
+	$(GO) test -race -count=1 -timeout 30m $(TESTFLAGS) ./...
 
 .PHONY: conformance
 conformance: build ## Run Okta's and Microsoft's SCIM test suites (newman) against bin/scimd, on SQLite and MySQL.
