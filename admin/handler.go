@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/schemas"
+	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
 )
 
