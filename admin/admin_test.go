@@ -550,7 +550,7 @@ func TestAdminOff(t *testing.T) {
 	admin.NewHandler(admin.Config{}).Register(mux)
 	for _, p := range []string{"/admin/v1/tenants", "/admin/v1/openapi.json", "/admin/v1/tenants/acme/schema"} {
 		rec := httptest.NewRecorder()
-		req := httptest.NewRequest("GET", p, nil)
+		req := httptest.NewRequestWithContext(t.Context(), "GET", p, nil)
 		req.Header.Set("Authorization", "Bearer x.y.z")
 		mux.ServeHTTP(rec, req)
 		var body map[string]any

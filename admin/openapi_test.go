@@ -75,7 +75,7 @@ func TestRoutesRegister(t *testing.T) {
 	(&Handler{auth: &Authenticator{}}).Register(mux)
 	for _, rt := range routes {
 		path := strings.NewReplacer("{name}", "acme", "{id}", "c1").Replace(Prefix + rt.path)
-		r, err := http.NewRequest(rt.method, path, nil)
+		r, err := http.NewRequestWithContext(t.Context(), rt.method, path, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
