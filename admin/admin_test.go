@@ -197,7 +197,7 @@ func (e *env) want(r response, status int, what string) response {
 	return r
 }
 
-func TestAdminSQLite(t *testing.T) {
+func TestAdminAPISQLite(t *testing.T) {
 	runAdminTests(t, func(t *testing.T) storage.Store {
 		logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 		s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "scimd.db"), logger)
@@ -209,7 +209,7 @@ func TestAdminSQLite(t *testing.T) {
 	})
 }
 
-func TestAdminMySQL(t *testing.T) {
+func TestAdminAPIMySQL(t *testing.T) {
 	runAdminTests(t, mysqltest.StoreFactory(t))
 }
 
