@@ -6,8 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
+	"github.com/scimd/scimd/admin"
 	"github.com/scimd/scimd/scim"
 )
 
@@ -33,6 +37,9 @@ type serveConfig struct {
 	// passwordMinLength is the shortest password, in characters, a user
 	// may be given.
 	passwordMinLength int
+	// oidc configures the admin API's token verification; the admin API
+	// is off when oidc.Issuer is empty.
+	oidc admin.OIDCConfig
 }
 
 // parseServeFlags reads the serve configuration from args and the
@@ -47,7 +54,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		return def
 	}
 	var cfg serveConfig
-	var level, minLength string
+	var level, minLength, algs string
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.addr, "addr", orEnv("SCIMD_ADDR", defaultAddr), "listen `address` (env SCIMD_ADDR)")
@@ -57,6 +64,11 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&cfg.cursorKey, "cursor-key", "", "`key` that signs pagination cursors, at least 32 characters; instances behind one load balancer must share it (env SCIMD_CURSOR_KEY; default: random per process)")
 	fs.StringVar(&minLength, "password-min-length", orEnv("SCIMD_PASSWORD_MIN_LENGTH", strconv.Itoa(scim.DefaultPasswordMinLength)), "shortest password, in `characters`, users may be given (env SCIMD_PASSWORD_MIN_LENGTH)")
 	fs.StringVar(&cfg.debugAddr, "debug-addr", orEnv("SCIMD_DEBUG_ADDR", ""), "listen `address` of the Go profiler (/debug/pprof/); off when empty; keep it on loopback (env SCIMD_DEBUG_ADDR)")
+	fs.StringVar(&cfg.oidc.Issuer, "oidc-issuer", orEnv("SCIMD_OIDC_ISSUER", ""), "OIDC issuer `URL` of admin API tokens; the admin API (/admin/v1) is off when empty (env SCIMD_OIDC_ISSUER)")
+	fs.StringVar(&cfg.oidc.Audience, "oidc-audience", orEnv("SCIMD_OIDC_AUDIENCE", ""), "`audience` (aud) admin API tokens must carry; required with --oidc-issuer (env SCIMD_OIDC_AUDIENCE)")
+	fs.StringVar(&cfg.oidc.RolesClaim, "oidc-roles-claim", orEnv("SCIMD_OIDC_ROLES_CLAIM", admin.DefaultRolesClaim), "token `claim` holding the admin roles: platform_admin, tenant_admin, auditor (env SCIMD_OIDC_ROLES_CLAIM)")
+	fs.StringVar(&cfg.oidc.TenantsClaim, "oidc-tenants-claim", orEnv("SCIMD_OIDC_TENANTS_CLAIM", admin.DefaultTenantsClaim), "token `claim` listing the tenants of a tenant_admin or auditor (env SCIMD_OIDC_TENANTS_CLAIM)")
+	fs.StringVar(&algs, "oidc-signing-algs", orEnv("SCIMD_OIDC_SIGNING_ALGS", strings.Join(admin.DefaultSigningAlgs, ",")), "comma-separated JWS `algorithms` accepted in admin API tokens (env SCIMD_OIDC_SIGNING_ALGS)")
 	fs.Usage = func() {
 		_, _ = fmt.Fprint(fs.Output(), "Usage: scimd serve [flags]\n\nFlags given on the command line override environment variables, which override the defaults shown.\n\n")
 		fs.PrintDefaults()
@@ -76,6 +88,11 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	}
 	if !set["cursor-key"] {
 		cfg.cursorKey = getenv("SCIMD_CURSOR_KEY")
+	}
+	for a := range strings.SplitSeq(algs, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			cfg.oidc.SigningAlgs = append(cfg.oidc.SigningAlgs, a)
+		}
 	}
 	err := validate(fs, &cfg, level, minLength)
 	if err != nil {
@@ -106,6 +123,36 @@ func validate(fs *flag.FlagSet, cfg *serveConfig, level, minLength string) error
 	}
 	if _, _, err := parseDB(cfg.db); err != nil {
 		return err
+	}
+	return validateOIDC(cfg.oidc)
+}
+
+// allowedSigningAlgs are the JWS algorithms --oidc-signing-algs may name:
+// asymmetric ones only, as go-oidc verifies.
+var allowedSigningAlgs = []string{"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA"}
+
+// validateOIDC checks the admin API's OIDC settings.
+func validateOIDC(c admin.OIDCConfig) error {
+	if c.Issuer == "" {
+		return nil
+	}
+	u, err := url.Parse(c.Issuer)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("invalid OIDC issuer %q: want an https:// URL", c.Issuer)
+	}
+	if c.Audience == "" {
+		return errors.New("--oidc-audience is required with --oidc-issuer")
+	}
+	if c.RolesClaim == "" || c.TenantsClaim == "" {
+		return errors.New("the OIDC roles and tenants claims must not be empty")
+	}
+	if len(c.SigningAlgs) == 0 {
+		return errors.New("--oidc-signing-algs must name at least one algorithm")
+	}
+	for _, a := range c.SigningAlgs {
+		if !slices.Contains(allowedSigningAlgs, a) {
+			return fmt.Errorf("unsupported OIDC signing algorithm %q: want some of %s", a, strings.Join(allowedSigningAlgs, ", "))
+		}
 	}
 	return nil
 }

@@ -5,9 +5,16 @@ import (
 	"flag"
 	"io"
 	"log/slog"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/scimd/scimd/admin"
 )
+
+// defaultOIDC is the OIDC configuration serve has without OIDC flags or
+// environment: the admin API off.
+var defaultOIDC = admin.OIDCConfig{RolesClaim: "scimd_roles", TenantsClaim: "scimd_tenants", SigningAlgs: []string{"RS256", "ES256"}}
 
 // env returns a getenv function that reads from m.
 func env(m map[string]string) func(string) string {
@@ -74,6 +81,21 @@ func TestParseServeFlagsPrecedence(t *testing.T) {
 			args: []string{"--addr", ":9001"},
 			want: serveConfig{addr: ":9001", db: "sqlite:/env.db", logFormat: "text", logLevel: slog.LevelInfo, passwordMinLength: 8},
 		},
+		{
+			name: "OIDC from the environment",
+			env: map[string]string{"SCIMD_OIDC_ISSUER": "https://idp.example.com", "SCIMD_OIDC_AUDIENCE": "scimd-admin",
+				"SCIMD_OIDC_ROLES_CLAIM": "roles", "SCIMD_OIDC_TENANTS_CLAIM": "tenants", "SCIMD_OIDC_SIGNING_ALGS": "ES256"},
+			want: serveConfig{addr: defaultAddr, db: defaultDB, logFormat: "text", logLevel: slog.LevelInfo, passwordMinLength: 8,
+				oidc: admin.OIDCConfig{Issuer: "https://idp.example.com", Audience: "scimd-admin", RolesClaim: "roles", TenantsClaim: "tenants", SigningAlgs: []string{"ES256"}}},
+		},
+		{
+			name: "OIDC flags override environment",
+			env:  map[string]string{"SCIMD_OIDC_ISSUER": "https://env.example.com", "SCIMD_OIDC_AUDIENCE": "env"},
+			args: []string{"--oidc-issuer", "https://flag.example.com", "--oidc-audience", "flag", "--oidc-roles-claim", "r",
+				"--oidc-tenants-claim", "t", "--oidc-signing-algs", "RS256, PS256"},
+			want: serveConfig{addr: defaultAddr, db: defaultDB, logFormat: "text", logLevel: slog.LevelInfo, passwordMinLength: 8,
+				oidc: admin.OIDCConfig{Issuer: "https://flag.example.com", Audience: "flag", RolesClaim: "r", TenantsClaim: "t", SigningAlgs: []string{"RS256", "PS256"}}},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,7 +103,11 @@ func TestParseServeFlagsPrecedence(t *testing.T) {
 			if err != nil {
 				t.Fatalf("parseServeFlags: %v", err)
 			}
-			if got != tt.want {
+			want := tt.want
+			if want.oidc.RolesClaim == "" {
+				want.oidc = defaultOIDC
+			}
+			if !reflect.DeepEqual(got, want) {
 				t.Errorf("parseServeFlags = %+v, want %+v", got, tt.want)
 			}
 		})
@@ -103,6 +129,9 @@ func TestParseServeFlagsErrors(t *testing.T) {
 		{name: "database scheme", args: []string{"--db", "postgres://u:secret@db/scimd"}, wantOutput: `unsupported database "postgres://u:xxxxx@db/scimd"`},
 		{name: "password minimum length", args: []string{"--password-min-length", "0"}, wantOutput: `invalid password minimum length "0"`},
 		{name: "password minimum length from environment", env: map[string]string{"SCIMD_PASSWORD_MIN_LENGTH": "eight"}, wantOutput: `invalid password minimum length "eight"`},
+		{name: "OIDC issuer without audience", args: []string{"--oidc-issuer", "https://idp.example.com"}, wantOutput: "--oidc-audience is required"},
+		{name: "OIDC issuer not a URL", env: map[string]string{"SCIMD_OIDC_ISSUER": "idp.example.com", "SCIMD_OIDC_AUDIENCE": "a"}, wantOutput: `invalid OIDC issuer "idp.example.com"`},
+		{name: "OIDC symmetric algorithm", args: []string{"--oidc-issuer", "https://idp.example.com", "--oidc-audience", "a", "--oidc-signing-algs", "HS256"}, wantOutput: `unsupported OIDC signing algorithm "HS256"`},
 		{name: "empty sqlite path", args: []string{"--db", "sqlite:"}, wantOutput: "want sqlite:PATH"},
 		{name: "bad mysql URL", args: []string{"--db", "mysql://u:se%ZZcret@db/scimd"}, wantOutput: `invalid database URL "mysql://u:xxxxx@db/scimd"`},
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/scimd/scimd/admin"
 	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
 )
@@ -23,9 +24,11 @@ const readyTimeout = 2 * time.Second
 //	GET /metrics  Prometheus metrics: every request (httpMetrics), the
 //	              database pools, the Go runtime and the process
 //	/tenants/{tenant}/scim/v2/...  SCIM 2.0 (package scim)
+//	/admin/v1/...  the admin API (package admin); 404 when adminAuth is
+//	              nil
 //
 // The metrics registry is the handler's own: no global state.
-func newHandler(store storage.Store, logger *slog.Logger, cursorKey []byte, passwordMinLength int) (http.Handler, error) {
+func newHandler(store storage.Store, logger *slog.Logger, cursorKey []byte, passwordMinLength int, adminAuth *admin.Authenticator) (http.Handler, error) {
 	reg, err := newRegistry(store)
 	if err != nil {
 		return nil, err
@@ -40,6 +43,7 @@ func newHandler(store storage.Store, logger *slog.Logger, cursorKey []byte, pass
 		return nil, err
 	}
 	api.Register(mux)
+	admin.NewHandler(admin.Config{Store: store, Logger: logger, Auth: adminAuth}).Register(mux)
 	mux.Handle("GET "+pathMetrics, metricsHandler(reg, logger))
 	mux.HandleFunc("GET "+pathHealthz, func(w http.ResponseWriter, _ *http.Request) {
 		writeText(w, http.StatusOK, "ok")

@@ -93,7 +93,7 @@ func TestUnknownPath(t *testing.T) {
 
 func mustHandler(t *testing.T, store storage.Store) http.Handler {
 	t.Helper()
-	h, err := newHandler(store, discardLogger(), nil, 0)
+	h, err := newHandler(store, discardLogger(), nil, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

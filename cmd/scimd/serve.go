@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/scimd/scimd/admin"
 	"github.com/scimd/scimd/storage"
 )
 
@@ -61,7 +62,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			return err
 		}
 	}
-	h, err := newHandler(store, logger, []byte(cfg.cursorKey), cfg.passwordMinLength)
+	adminAuth, err := newAdminAuth(ctx, cfg.oidc, logger)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	h, err := newHandler(store, logger, []byte(cfg.cursorKey), cfg.passwordMinLength, adminAuth)
 	if err != nil {
 		_ = ln.Close()
 		return err
@@ -107,6 +113,30 @@ func bootstrapTenant(ctx context.Context, store storage.Store, addr net.Addr, st
 		"tenant", defaultTenant, "scim_base_url", url)
 	return nil
 }
+
+// newAdminAuth returns the admin API's authenticator, or nil, and says so
+// in the log, when no OIDC issuer is configured. It reads the issuer's
+// discovery document: serve does not start when the issuer cannot be
+// reached.
+func newAdminAuth(ctx context.Context, cfg admin.OIDCConfig, logger *slog.Logger) (*admin.Authenticator, error) {
+	if cfg.Issuer == "" {
+		logger.Info("admin API off: no OIDC issuer configured (--oidc-issuer, SCIMD_OIDC_ISSUER); /admin/v1 answers 404")
+		return nil, nil
+	}
+	dctx, cancel := context.WithTimeout(ctx, oidcDiscoveryTimeout)
+	defer cancel()
+	a, err := admin.NewAuthenticator(dctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	logger.Info("admin API on", "path", admin.Prefix, "oidc_issuer", cfg.Issuer, "oidc_audience", cfg.Audience,
+		"roles_claim", cfg.RolesClaim, "tenants_claim", cfg.TenantsClaim, "signing_algs", cfg.SigningAlgs)
+	return a, nil
+}
+
+// oidcDiscoveryTimeout bounds the read of the OIDC discovery document at
+// start.
+const oidcDiscoveryTimeout = 15 * time.Second
 
 // defaultTenant is the tenant the first start of serve creates.
 const defaultTenant = "default"

@@ -1,0 +1,489 @@
+package admin
+
+import (
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/scimd/scimd/schemas"
+	"github.com/scimd/scimd/scim"
+	"github.com/scimd/scimd/storage"
+)
+
+// Prefix is the path prefix of the admin API.
+const Prefix = "/admin/v1"
+
+// maxBody bounds request bodies.
+const maxBody = 1 << 20
+
+//go:embed openapi.json
+var openAPI []byte
+
+// Config configures the admin API.
+type Config struct {
+	Store  storage.Store
+	Logger *slog.Logger
+	// Auth verifies bearer tokens. When nil the admin API is off: every
+	// path under Prefix answers 404.
+	Auth *Authenticator
+}
+
+// A Handler serves the admin API.
+type Handler struct {
+	store  storage.Store
+	logger *slog.Logger
+	auth   *Authenticator
+}
+
+// NewHandler returns the admin API of cfg.
+func NewHandler(cfg Config) *Handler {
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Handler{store: cfg.Store, logger: logger, auth: cfg.Auth}
+}
+
+// access says who may call a route.
+type access int
+
+const (
+	// public routes need no token.
+	public access = iota
+	// anyRole routes need a token with any known role; the handler
+	// filters what the caller sees.
+	anyRole
+	// tenantScoped routes act on the tenant named by the {name} path
+	// value: GET needs read access to it, other methods write access.
+	tenantScoped
+	// platformOnly routes need platform_admin.
+	platformOnly
+)
+
+// A route is one endpoint. routes is the only list of endpoints: the mux
+// and the OpenAPI test both read it.
+type route struct {
+	method, path string // path below Prefix, in ServeMux pattern syntax
+	access       access
+	serve        func(h *Handler, w http.ResponseWriter, r *http.Request, p Principal)
+}
+
+var routes = []route{
+	{http.MethodGet, "/openapi.json", public, (*Handler).getOpenAPI},
+	{http.MethodGet, "/tenants", anyRole, (*Handler).listTenants},
+	{http.MethodPost, "/tenants", platformOnly, (*Handler).createTenant},
+	{http.MethodGet, "/tenants/{name}", tenantScoped, (*Handler).getTenant},
+	{http.MethodDelete, "/tenants/{name}", platformOnly, (*Handler).deleteTenant},
+	{http.MethodGet, "/tenants/{name}/credentials", tenantScoped, (*Handler).listCredentials},
+	{http.MethodPost, "/tenants/{name}/credentials", tenantScoped, (*Handler).createCredential},
+	{http.MethodDelete, "/tenants/{name}/credentials/{id}", tenantScoped, (*Handler).revokeCredential},
+	{http.MethodGet, "/tenants/{name}/schema", tenantScoped, (*Handler).getSchema},
+	{http.MethodPut, "/tenants/{name}/schema", tenantScoped, (*Handler).putSchema},
+}
+
+// Register adds the admin API to mux: every route, and a catch-all under
+// Prefix that answers unknown paths (404) and methods (405) in JSON. With
+// the API off, the catch-all alone answers, 404.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.HandleFunc(Prefix+"/", h.notFound)
+	if h.auth == nil {
+		return
+	}
+	for _, rt := range routes {
+		mux.Handle(rt.method+" "+Prefix+rt.path, h.guard(rt))
+	}
+}
+
+// guard authenticates and authorizes a request for rt, then serves it.
+// Authorization runs before the tenant is looked up, so that a caller
+// without access to a tenant cannot learn whether it exists.
+func (h *Handler) guard(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		if rt.access == public {
+			rt.serve(h, w, r, Principal{})
+			return
+		}
+		p, ok := h.authenticate(w, r)
+		if !ok {
+			return
+		}
+		var allowed bool
+		switch rt.access {
+		case anyRole:
+			allowed = p.anyRole()
+		case platformOnly:
+			allowed = p.has(RolePlatformAdmin)
+		case tenantScoped:
+			if r.Method == http.MethodGet {
+				allowed = p.canRead(r.PathValue("name"))
+			} else {
+				allowed = p.canWrite(r.PathValue("name"))
+			}
+		}
+		if !allowed {
+			h.logger.InfoContext(r.Context(), "admin request forbidden",
+				"sub", p.Subject, "roles", p.Roles, "method", r.Method, "path", r.URL.Path)
+			writeError(w, http.StatusForbidden, "your roles do not allow this request")
+			return
+		}
+		rt.serve(h, w, r, p)
+	})
+}
+
+// authenticate reads and verifies the bearer token, or answers 401. The
+// token is never logged.
+func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (Principal, bool) {
+	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	token = strings.TrimSpace(token)
+	if !strings.EqualFold(scheme, "Bearer") || token == "" {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="scimd-admin"`)
+		writeError(w, http.StatusUnauthorized, "a bearer token is required")
+		return Principal{}, false
+	}
+	p, err := h.auth.Authenticate(r.Context(), token)
+	if err != nil {
+		h.logger.InfoContext(r.Context(), "admin token refused", "err", err, "method", r.Method, "path", r.URL.Path)
+		detail := "the bearer token is invalid"
+		if errors.Is(err, errTokenExpired) {
+			detail = errTokenExpired.Error()
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="scimd-admin", error="invalid_token"`)
+		writeError(w, http.StatusUnauthorized, detail)
+		return Principal{}, false
+	}
+	return p, true
+}
+
+// notFound answers paths under Prefix that no route serves: 404, or 405
+// with Allow when the path is served with other methods.
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	if h.auth == nil {
+		writeError(w, http.StatusNotFound, "the admin API is off: scimd was started without --oidc-issuer")
+		return
+	}
+	var allow []string
+	for _, rt := range routes {
+		if pathMatches(rt.path, strings.TrimPrefix(r.URL.Path, Prefix)) {
+			allow = append(allow, rt.method)
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		writeError(w, http.StatusMethodNotAllowed, "method "+r.Method+" is not allowed here")
+		return
+	}
+	writeError(w, http.StatusNotFound, "no such admin endpoint")
+}
+
+// pathMatches reports whether path matches pattern, whose {x} segments
+// match any one non-empty segment.
+func pathMatches(pattern, path string) bool {
+	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(ps) != len(xs) {
+		return false
+	}
+	for i := range ps {
+		if strings.HasPrefix(ps[i], "{") {
+			if xs[i] == "" {
+				return false
+			}
+		} else if ps[i] != xs[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (h *Handler) getOpenAPI(w http.ResponseWriter, _ *http.Request, _ Principal) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	_, _ = w.Write(openAPI)
+}
+
+// tenantJSON is a tenant as the API shows it.
+type tenantJSON struct {
+	Name          string    `json:"name"`
+	ID            string    `json:"id"`
+	Created       time.Time `json:"created"`
+	SchemaVersion int64     `json:"schema_version"`
+	SCIMBasePath  string    `json:"scim_base_path"`
+}
+
+func newTenantJSON(t storage.Tenant) tenantJSON {
+	return tenantJSON{t.Name, string(t.ID), t.Created, t.SchemaVersion, "/tenants/" + t.Name + "/scim/v2"}
+}
+
+// credentialJSON is a credential as the API shows it; Token is set only in
+// the answer that creates it.
+type credentialJSON struct {
+	ID       string     `json:"id"`
+	Name     string     `json:"name"`
+	Created  time.Time  `json:"created"`
+	LastUsed *time.Time `json:"last_used"`
+	Revoked  *time.Time `json:"revoked"`
+	Token    string     `json:"token,omitempty"`
+}
+
+func newCredentialJSON(c storage.Credential) credentialJSON {
+	return credentialJSON{ID: c.ID, Name: c.Name, Created: c.Created, LastUsed: c.LastUsed, Revoked: c.Revoked}
+}
+
+func (h *Handler) listTenants(w http.ResponseWriter, r *http.Request, p Principal) {
+	list, err := h.store.Tenants(r.Context())
+	if err != nil {
+		h.internal(w, r, "list tenants", err)
+		return
+	}
+	out := make([]tenantJSON, 0, len(list))
+	for _, t := range list {
+		if p.canRead(t.Name) {
+			out = append(out, newTenantJSON(t))
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"tenants": out})
+}
+
+func (h *Handler) createTenant(w http.ResponseWriter, r *http.Request, _ Principal) {
+	var body struct {
+		Name string `json:"name"`
+	}
+	if !readJSON(w, r, &body) {
+		return
+	}
+	if body.Name == "" {
+		writeError(w, http.StatusBadRequest, "name is required")
+		return
+	}
+	t, err := h.store.CreateTenant(r.Context(), body.Name)
+	if ve, ok := errors.AsType[*storage.ValueError](err); ok {
+		writeError(w, http.StatusBadRequest, "invalid tenant name: "+ve.Detail)
+		return
+	}
+	if errors.Is(err, storage.ErrConflict) {
+		writeError(w, http.StatusConflict, "tenant "+body.Name+" exists already")
+		return
+	}
+	if err != nil {
+		h.internal(w, r, "create tenant", err)
+		return
+	}
+	w.Header().Set("Location", Prefix+"/tenants/"+t.Name)
+	writeJSON(w, http.StatusCreated, newTenantJSON(t))
+}
+
+// tenant looks up the tenant of the {name} path value, or answers 404.
+func (h *Handler) tenant(w http.ResponseWriter, r *http.Request) (storage.Tenant, bool) {
+	name := r.PathValue("name")
+	t, err := h.store.Tenant(r.Context(), name)
+	if errors.Is(err, storage.ErrNotFound) {
+		writeError(w, http.StatusNotFound, "no tenant named "+name)
+		return t, false
+	}
+	if err != nil {
+		h.internal(w, r, "read tenant", err)
+		return t, false
+	}
+	return t, true
+}
+
+func (h *Handler) getTenant(w http.ResponseWriter, r *http.Request, _ Principal) {
+	if t, ok := h.tenant(w, r); ok {
+		writeJSON(w, http.StatusOK, newTenantJSON(t))
+	}
+}
+
+func (h *Handler) deleteTenant(w http.ResponseWriter, r *http.Request, p Principal) {
+	t, ok := h.tenant(w, r)
+	if !ok {
+		return
+	}
+	if err := h.store.DeleteTenant(r.Context(), t.ID); err != nil {
+		h.internal(w, r, "delete tenant", err)
+		return
+	}
+	h.logger.InfoContext(r.Context(), "tenant deleted through the admin API", "tenant", t.Name, "sub", p.Subject)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (h *Handler) listCredentials(w http.ResponseWriter, r *http.Request, _ Principal) {
+	t, ok := h.tenant(w, r)
+	if !ok {
+		return
+	}
+	list, err := h.store.Credentials(r.Context(), t.ID)
+	if err != nil {
+		h.internal(w, r, "list credentials", err)
+		return
+	}
+	out := make([]credentialJSON, 0, len(list))
+	for _, c := range list {
+		out = append(out, newCredentialJSON(c))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"credentials": out})
+}
+
+func (h *Handler) createCredential(w http.ResponseWriter, r *http.Request, _ Principal) {
+	t, ok := h.tenant(w, r)
+	if !ok {
+		return
+	}
+	var body struct {
+		Name string `json:"name"`
+	}
+	if !readJSON(w, r, &body) {
+		return
+	}
+	token, hash, err := scim.NewToken()
+	if err != nil {
+		h.internal(w, r, "make token", err)
+		return
+	}
+	c, err := h.store.CreateCredential(r.Context(), t.ID, body.Name, hash)
+	if ve, ok := errors.AsType[*storage.ValueError](err); ok {
+		writeError(w, http.StatusBadRequest, "invalid credential name: "+ve.Detail)
+		return
+	}
+	if errors.Is(err, storage.ErrConflict) {
+		writeError(w, http.StatusConflict, "the tenant has a valid credential named "+body.Name+" already")
+		return
+	}
+	if err != nil {
+		h.internal(w, r, "create credential", err)
+		return
+	}
+	out := newCredentialJSON(c)
+	out.Token = token
+	w.Header().Set("Location", Prefix+"/tenants/"+t.Name+"/credentials/"+c.ID)
+	writeJSON(w, http.StatusCreated, out)
+}
+
+func (h *Handler) revokeCredential(w http.ResponseWriter, r *http.Request, _ Principal) {
+	t, ok := h.tenant(w, r)
+	if !ok {
+		return
+	}
+	err := h.store.RevokeCredential(r.Context(), t.ID, r.PathValue("id"))
+	if errors.Is(err, storage.ErrNotFound) {
+		writeError(w, http.StatusNotFound, "the tenant has no credential with this ID")
+		return
+	}
+	if err != nil {
+		h.internal(w, r, "revoke credential", err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// schemaJSON is a tenant's schema as GET and PUT answer it.
+type schemaJSON struct {
+	Version    int64              `json:"version"`
+	Definition schemas.Definition `json:"definition"`
+}
+
+func (h *Handler) getSchema(w http.ResponseWriter, r *http.Request, _ Principal) {
+	t, ok := h.tenant(w, r)
+	if !ok {
+		return
+	}
+	d, version, err := scim.TenantDefinition(r.Context(), h.store, t)
+	if err != nil {
+		h.internal(w, r, "read schema", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, schemaJSON{version, d})
+}
+
+// putSchema makes the body (a definition, as "scimd schema set" reads it)
+// the tenant's schema, through scim.ApplyDefinition like the CLI.
+func (h *Handler) putSchema(w http.ResponseWriter, r *http.Request, _ Principal) {
+	t, ok := h.tenant(w, r)
+	if !ok {
+		return
+	}
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		bodyError(w, err)
+		return
+	}
+	_, err = scim.ApplyDefinition(r.Context(), h.store, t, raw)
+	if de, ok := errors.AsType[*schemas.DefinitionError](err); ok {
+		writeError(w, http.StatusBadRequest, de.Error())
+		return
+	}
+	if _, ok := errors.AsType[*storage.SchemaConflictError](err); ok || errors.Is(err, storage.ErrVersionMismatch) {
+		writeError(w, http.StatusConflict, err.Error())
+		return
+	}
+	if err != nil {
+		h.internal(w, r, "set schema", err)
+		return
+	}
+	// Answer what is stored now, read back as GET reads it.
+	h.getSchema(w, r, Principal{})
+}
+
+// internal logs err and answers 500 without its text.
+func (h *Handler) internal(w http.ResponseWriter, r *http.Request, what string, err error) {
+	h.logger.ErrorContext(r.Context(), "admin API: "+what, "err", err, "method", r.Method, "path", r.URL.Path)
+	writeError(w, http.StatusInternalServerError, "internal error; see the server log")
+}
+
+// readJSON decodes a JSON object body into v, or answers 400 or 413.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		bodyError(w, err)
+		return false
+	}
+	if dec.More() {
+		writeError(w, http.StatusBadRequest, "the body must be one JSON object")
+		return false
+	}
+	return true
+}
+
+// bodyError answers a body that could not be read or decoded.
+func bodyError(w http.ResponseWriter, err error) {
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		writeError(w, http.StatusRequestEntityTooLarge, "the body is larger than 1 MiB")
+		return
+	}
+	writeError(w, http.StatusBadRequest, "invalid JSON body: "+err.Error())
+}
+
+// errorCodes are the error codes of the statuses the API answers.
+var errorCodes = map[int]string{
+	http.StatusBadRequest:            "bad_request",
+	http.StatusUnauthorized:          "unauthorized",
+	http.StatusForbidden:             "forbidden",
+	http.StatusNotFound:              "not_found",
+	http.StatusMethodNotAllowed:      "method_not_allowed",
+	http.StatusConflict:              "conflict",
+	http.StatusRequestEntityTooLarge: "payload_too_large",
+	http.StatusInternalServerError:   "internal",
+}
+
+// errorJSON is the one error shape of the API.
+type errorJSON struct {
+	Status int    `json:"status"`
+	Error  string `json:"error"`
+	Detail string `json:"detail"`
+}
+
+func writeError(w http.ResponseWriter, status int, detail string) {
+	writeJSON(w, status, errorJSON{status, errorCodes[status], detail})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
