@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 
+	sq "github.com/Masterminds/squirrel"
+
 	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/storage"
 )
@@ -71,18 +73,28 @@ func (s *Store) PageStatement(ctx context.Context, tenant storage.TenantID, rt *
 	return pageQuery(p.segs[0], nil, max(q.Count, 1), offset).ToSql()
 }
 
-// RelatedFullScans is FullScans for the statement that reads the groups
-// (direct and indirect) and the apps of the given users, as a page of a
-// list does. Steps that read the recursive walk's own working table are
-// left out: it holds the users' groups, the statement's result.
+// RelatedFullScans is FullScans for the statements that read the given
+// users with their groups (direct and indirect) and apps, as a page of a
+// list does: the users with their direct groups (directSelect), then the
+// recursive walk and the apps (relatedQuery). Steps that read the
+// recursive walk's own working table are left out: it holds the users'
+// groups, the statement's result.
 func (s *Store) RelatedFullScans(ctx context.Context, tenant storage.TenantID, users []string) ([]string, error) {
-	b, _ := relatedQuery(tenant, users, false, storage.GetOptions{Groups: true, Apps: true})
-	text, args, err := b.ToSql()
-	if err != nil {
-		return nil, err
+	opts := storage.GetOptions{Groups: true, Apps: true}
+	related, _ := relatedQuery(tenant, users, false, opts)
+	var out []string
+	for _, b := range []sq.Sqlizer{directSelect(tenant, users, opts), related} {
+		text, args, err := b.ToSql()
+		if err != nil {
+			return nil, err
+		}
+		steps, err := s.d.FullScans(ctx, s.read, text, args)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, withoutCTEScans(steps)...)
 	}
-	steps, err := s.d.FullScans(ctx, s.read, text, args)
-	return withoutCTEScans(steps), err
+	return out, nil
 }
 
 // CycleFullScans is FullScans for the query with which adding the given
