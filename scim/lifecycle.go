@@ -2,8 +2,8 @@ package scim
 
 import (
 	"fmt"
-	"slices"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // timezone names validate the same on every host
