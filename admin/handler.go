@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	_ "embed"
 	"encoding/json"
 	"errors"
@@ -35,9 +36,10 @@ type Config struct {
 
 // A Handler serves the admin API.
 type Handler struct {
-	store  storage.Store
-	logger *slog.Logger
-	auth   *Authenticator
+	store   storage.Store
+	logger  *slog.Logger
+	auth    *Authenticator
+	schemas *schemas.Registry // tenants' schema sets, read from store
 }
 
 // NewHandler returns the admin API of cfg.
@@ -46,7 +48,11 @@ func NewHandler(cfg Config) *Handler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{store: cfg.Store, logger: logger, auth: cfg.Auth}
+	store := cfg.Store
+	return &Handler{store: store, logger: logger, auth: cfg.Auth,
+		schemas: schemas.NewRegistry(func(ctx context.Context, tenantID string, version int64) ([]byte, error) {
+			return store.TenantSchema(ctx, storage.TenantID(tenantID), version)
+		})}
 }
 
 // access says who may call a route.
@@ -84,6 +90,13 @@ var routes = []route{
 	{http.MethodDelete, "/tenants/{name}/credentials/{id}", tenantScoped, (*Handler).revokeCredential},
 	{http.MethodGet, "/tenants/{name}/schema", tenantScoped, (*Handler).getSchema},
 	{http.MethodPut, "/tenants/{name}/schema", tenantScoped, (*Handler).putSchema},
+	{http.MethodGet, "/tenants/{name}/users", tenantScoped, (*Handler).listUsers},
+	{http.MethodGet, "/tenants/{name}/users/count", tenantScoped, (*Handler).countUsers},
+	{http.MethodGet, "/tenants/{name}/users/lookup", tenantScoped, (*Handler).lookupUsers},
+	{http.MethodGet, "/tenants/{name}/users/{id}", tenantScoped, (*Handler).getUser},
+	{http.MethodPost, "/tenants/{name}/users/{id}/suspend", tenantScoped, (*Handler).suspendUser},
+	{http.MethodPost, "/tenants/{name}/users/{id}/activate", tenantScoped, (*Handler).activateUser},
+	{http.MethodPost, "/tenants/{name}/users/{id}/sessions/invalidate", tenantScoped, (*Handler).invalidateSessions},
 }
 
 // Register adds the admin API to mux: every route, and a catch-all under

@@ -151,12 +151,10 @@ func (h *Handler) invalidateUserSessions(w http.ResponseWriter, r *http.Request,
 	now := time.Now()
 	res, err := h.store.Update(r.Context(), st.tenant.ID, rt, id, storage.UpdateOptions{},
 		func(cur storage.Resource) (storage.Edit, error) {
-			doc := deepCopyMap(cur.Attributes)
-			ext := scimdExt(doc)
-			if old, _ := ext[schemas.AttrSessionsValidAfter].(string); !laterStamp(stamp(now), old) {
+			doc, changed := InvalidateUserSessions(cur.Attributes, now)
+			if !changed {
 				return storage.Edit{}, nil // never backwards
 			}
-			ext[schemas.AttrSessionsValidAfter] = stamp(now)
 			return storage.Edit{Attributes: doc}, nil
 		})
 	if err != nil {

@@ -1,6 +1,7 @@
 package scim
 
 import (
+	"errors"
 	"net/http"
 	"regexp"
 	"strings"
@@ -15,6 +16,19 @@ const MaxFilterLength = 4096
 // entraValuePath matches Entra's non-RFC form attr[filter].sub op value,
 // which means attr[filter and sub op value].
 var entraValuePath = regexp.MustCompile(`([A-Za-z][\w$-]*)\[([^\[\]]*)\]\.([A-Za-z][\w$-]*)\s+(?i:(eq|ne|co|sw|ew|gt|ge|lt|le)\s+("(?:[^"\\]|\\.)*"|[^\s()\[\]]+)|(pr))`)
+
+// ParseFilter reads a filter exactly as the SCIM endpoints do (RFC 7644
+// filters, Entra's value path form and unquoted values; at most
+// MaxFilterLength bytes). The error's text is a detail for people, without
+// SCIM's status or scimType. Whether the attributes exist is for
+// storage.Store.List to say, with a *storage.FilterError.
+func ParseFilter(s string) (filter.Expression, error) {
+	e, err := parseFilter(s)
+	if se, ok := errors.AsType[scimerrors.ScimError](err); ok {
+		return nil, errors.New(se.Detail)
+	}
+	return e, err
+}
 
 // parseFilter reads a client's filter. Besides RFC 7644 filters it accepts
 // what real clients send: Entra's emails[type eq "work"].value eq "x" form,

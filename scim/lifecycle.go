@@ -3,6 +3,7 @@ package scim
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // timezone names validate the same on every host
@@ -72,7 +73,7 @@ func (h *Handler) prepareUser(doc, prev map[string]any, w userWrite, now time.Ti
 	if w == writeReplace && hasExt && ext[schemas.AttrStatus] == nil && prevExt[schemas.AttrStatus] != nil {
 		ext[schemas.AttrStatus] = prevExt[schemas.AttrStatus] // a PUT without status keeps it
 	}
-	if err := h.applyStatus(doc, ext, prev, now); err != nil {
+	if err := applyStatus(doc, ext, prev, now); err != nil {
 		return err
 	}
 	for _, attr := range []string{"emails", "phoneNumbers"} {
@@ -100,6 +101,8 @@ func (h *Handler) prepareUser(doc, prev map[string]any, w userWrite, now time.Ti
 // StatusOf returns a user's lifecycle status: the scimd User extension's
 // status, or for a document stored before scimd kept one, the status its
 // active attribute implies (absent or true: active).
+func StatusOf(doc map[string]any) string { return statusOf(doc) }
+
 func statusOf(doc map[string]any) string {
 	ext, _ := doc[schemas.ScimdUserURN].(map[string]any)
 	if s, ok := ext[schemas.AttrStatus].(string); ok && s != "" {
@@ -112,6 +115,9 @@ func statusOf(doc map[string]any) string {
 }
 
 var statuses = []string{schemas.StatusPending, schemas.StatusActive, schemas.StatusSuspended, schemas.StatusDeprovisioned}
+
+// Statuses are the lifecycle statuses of a user, in lifecycle order.
+func Statuses() []string { return slices.Clone(statuses) }
 
 // allowedMoves is what the detail of a refused status change says.
 const allowedMoves = "allowed changes of status are active or pending to suspended and suspended to active; " +
@@ -132,7 +138,7 @@ func allowedMove(from, to string) bool {
 // applyStatus decides the user's status from the requested status and
 // active, sets active from it, and stamps statusChangedAt and, when the
 // user becomes suspended or deprovisioned, sessionsValidAfter.
-func (h *Handler) applyStatus(doc, ext, prev map[string]any, now time.Time) error {
+func applyStatus(doc, ext, prev map[string]any, now time.Time) error {
 	var asked string
 	if v, ok := ext[schemas.AttrStatus]; ok && v != nil {
 		s, isString := v.(string)
@@ -399,4 +405,67 @@ func deepCopyValue(v any) any {
 		return out
 	}
 	return v
+}
+
+// A StatusMoveError is returned by ChangeUserStatus when the user's status
+// cannot move to the one asked for.
+type StatusMoveError struct{ From, To string }
+
+func (e *StatusMoveError) Error() string {
+	return fmt.Sprintf("status cannot change from %s to %s: %s", e.From, e.To, allowedMoves)
+}
+
+// ChangeUserStatus returns a stored user's document (cur, left unchanged)
+// after an operator's status change, decided and stamped by the same rules
+// as a SCIM write (applyStatus), so statusChangedAt and sessionsValidAfter
+// move exactly as they do for SCIM clients:
+//
+//   - to schemas.StatusSuspended is a write of the scimd User extension's
+//     status "suspended": allowed from active or pending;
+//   - to schemas.StatusActive is a write of active=true: allowed from
+//     pending, suspended or deprovisioned.
+//
+// changed is false, and doc nil, when the user has that status already. A
+// move the rules refuse is a *StatusMoveError. The admin API's suspend and
+// activate actions change users through it.
+func ChangeUserStatus(cur map[string]any, to string, now time.Time) (doc map[string]any, changed bool, err error) {
+	from := statusOf(cur)
+	if from == to {
+		return nil, false, nil
+	}
+	doc = deepCopyMap(cur)
+	ext := scimdExt(doc)
+	switch to {
+	case schemas.StatusSuspended:
+		if !allowedMove(from, to) {
+			return nil, false, &StatusMoveError{From: from, To: to}
+		}
+		ext[schemas.AttrStatus] = to
+	case schemas.StatusActive:
+		// As a client's active=true: the stored status stays what was
+		// asked, and applyStatus reads the change from active.
+		ext[schemas.AttrStatus] = from
+		doc["active"] = true
+	default:
+		return nil, false, &StatusMoveError{From: from, To: to}
+	}
+	if err := applyStatus(doc, ext, cur, now); err != nil {
+		return nil, false, &StatusMoveError{From: from, To: to}
+	}
+	return doc, true, nil
+}
+
+// InvalidateUserSessions returns a stored user's document (cur, left
+// unchanged) with the scimd User extension's sessionsValidAfter moved to
+// now, as POST /Users/{id}/sessions/invalidate does: the time never moves
+// backwards, so changed is false, and doc nil, when the stored time is not
+// before now.
+func InvalidateUserSessions(cur map[string]any, now time.Time) (doc map[string]any, changed bool) {
+	ext, _ := cur[schemas.ScimdUserURN].(map[string]any)
+	if old, _ := ext[schemas.AttrSessionsValidAfter].(string); !laterStamp(stamp(now), old) {
+		return nil, false
+	}
+	doc = deepCopyMap(cur)
+	scimdExt(doc)[schemas.AttrSessionsValidAfter] = stamp(now)
+	return doc, true
 }

@@ -67,6 +67,23 @@ func render(st *requestState, rt *schemas.ResourceType, res storage.Resource) ma
 	return out
 }
 
+// Visible returns a copy of a stored document as clients may see it: as
+// SCIM responses show it (stripNever), without values that are never
+// returned (password) or that the tenant's schema no longer declares, and
+// for a user with its lifecycle status, derived for documents stored
+// before scimd kept one (deriveStatus). Nested values are shared with doc.
+func Visible(rt *schemas.ResourceType, doc map[string]any) map[string]any {
+	out := make(map[string]any, len(doc))
+	for k, v := range doc {
+		out[k] = v
+	}
+	stripNever(rt, out)
+	if rt.Name == schemas.UserType {
+		deriveStatus(rt, out)
+	}
+	return out
+}
+
 // stripNever removes attributes whose definition says they are never
 // returned (password), and extension values the tenant's schema no longer
 // declares (a removed custom attribute, a removed extension).

@@ -1,0 +1,366 @@
+package admin
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/scim2/filter-parser/v2"
+
+	"github.com/scimd/scimd/schemas"
+	"github.com/scimd/scimd/scim"
+	"github.com/scimd/scimd/storage"
+)
+
+// Page sizes of the user list.
+const (
+	defaultUserPage = scim.DefaultPageSize
+	maxUserPage     = scim.DefaultMaxResults
+)
+
+// defaultUserSort is the list's order when the request names none: the
+// scimd User extension's lastLoginAt, descending. Storage sorts users
+// without a value last in ascending order and, being the exact reverse,
+// first in descending order: users who never logged in come first.
+var defaultUserSort = filter.AttributePath{URIPrefix: ptr(schemas.ScimdUserURN), AttributeName: schemas.AttrLastLoginAt}
+
+func ptr[T any](v T) *T { return &v }
+
+// userJSON is a user as the API shows it: a summary, and the SCIM document
+// as SCIM clients see it (scim.Visible: no password).
+type userJSON struct {
+	ID                 string         `json:"id"`
+	UserName           string         `json:"user_name"`
+	ExternalID         string         `json:"external_id,omitempty"`
+	Status             string         `json:"status"`
+	StatusChangedAt    string         `json:"status_changed_at,omitempty"`
+	LastLoginAt        string         `json:"last_login_at,omitempty"`
+	SessionsValidAfter string         `json:"sessions_valid_after,omitempty"`
+	Created            time.Time      `json:"created"`
+	LastModified       time.Time      `json:"last_modified"`
+	Version            int64          `json:"version"`
+	Attributes         map[string]any `json:"attributes"`
+}
+
+func newUserJSON(rt *schemas.ResourceType, res storage.Resource) userJSON {
+	doc := scim.Visible(rt, res.Attributes)
+	ext, _ := doc[schemas.ScimdUserURN].(map[string]any)
+	str := func(m map[string]any, k string) string { s, _ := m[k].(string); return s }
+	return userJSON{
+		ID:                 res.ID,
+		UserName:           str(doc, "userName"),
+		ExternalID:         str(doc, "externalId"),
+		Status:             scim.StatusOf(res.Attributes),
+		StatusChangedAt:    str(ext, schemas.AttrStatusChangedAt),
+		LastLoginAt:        str(ext, schemas.AttrLastLoginAt),
+		SessionsValidAfter: str(ext, schemas.AttrSessionsValidAfter),
+		Created:            res.Meta.Created,
+		LastModified:       res.Meta.LastModified,
+		Version:            res.Meta.Version,
+		Attributes:         doc,
+	}
+}
+
+// userType looks up the tenant of the {name} path value and its User
+// resource type, or answers 404 or 500.
+func (h *Handler) userType(w http.ResponseWriter, r *http.Request) (storage.Tenant, *schemas.ResourceType, bool) {
+	t, ok := h.tenant(w, r)
+	if !ok {
+		return t, nil, false
+	}
+	set, err := h.schemas.ForTenant(r.Context(), string(t.ID), t.SchemaVersion)
+	if err != nil {
+		h.internal(w, r, "read tenant schema", err)
+		return t, nil, false
+	}
+	return t, &set.User, true
+}
+
+// statusFilters are the filters of each status: the stored status, or for
+// users stored before scimd kept one, what active implies (scim.StatusOf).
+var statusFilters = map[string]string{
+	schemas.StatusPending: statusAttr + ` eq "pending"`,
+	schemas.StatusActive: statusAttr + ` eq "active" or ` +
+		`(not (` + statusAttr + ` pr) and not (active eq false))`,
+	schemas.StatusSuspended: statusAttr + ` eq "suspended"`,
+	schemas.StatusDeprovisioned: statusAttr + ` eq "deprovisioned" or ` +
+		`(not (` + statusAttr + ` pr) and active eq false)`,
+}
+
+// statusAttr is the full path of the scimd User extension's status.
+const statusAttr = schemas.ScimdUserURN + ":" + schemas.AttrStatus
+
+// statusFilter returns the parsed filter of a status.
+func statusFilter(status string) (filter.Expression, error) {
+	f, ok := statusFilters[status]
+	if !ok {
+		return nil, errors.New("status must be one of " + strings.Join(scim.Statuses(), ", "))
+	}
+	return scim.ParseFilter(f)
+}
+
+// and joins two filters; nil is no filter.
+func and(a, b filter.Expression) filter.Expression {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	}
+	return &filter.LogicalExpression{Left: a, Right: b, Operator: filter.AND}
+}
+
+// basicSearch maps the basic search parameters to the attribute they
+// compare with eq.
+var basicSearch = []struct{ param, attr, sub string }{
+	{"userName", "userName", ""},
+	{"externalId", "externalId", ""},
+	{"email", "emails", "value"},
+	{"phone", "phoneNumbers", "value"},
+}
+
+// searchFilter reads the search parameters of q: the basic ones (status,
+// email, phone, userName, externalId; each an exact match as SCIM's eq
+// compares) and filter (any SCIM filter), all of which must hold.
+func searchFilter(q url.Values) (filter.Expression, error) {
+	var e filter.Expression
+	if f := q.Get("filter"); f != "" {
+		parsed, err := scim.ParseFilter(f)
+		if err != nil {
+			return nil, errors.New("invalid filter: " + err.Error())
+		}
+		e = parsed
+	}
+	for _, b := range basicSearch {
+		if !q.Has(b.param) {
+			continue
+		}
+		path := filter.AttributePath{AttributeName: b.attr}
+		if b.sub != "" {
+			path.SubAttribute = ptr(b.sub)
+		}
+		e = and(e, &filter.AttributeExpression{AttributePath: path, Operator: filter.EQ, CompareValue: q.Get(b.param)})
+	}
+	if q.Has("status") {
+		s, err := statusFilter(strings.ToLower(strings.TrimSpace(q.Get("status"))))
+		if err != nil {
+			return nil, err
+		}
+		e = and(e, s)
+	}
+	return e, nil
+}
+
+// listError answers an error of storage.List: a filter or sort the tenant's
+// schema cannot serve is the caller's (400).
+func (h *Handler) listError(w http.ResponseWriter, r *http.Request, err error) {
+	if fe, ok := errors.AsType[*storage.FilterError](err); ok {
+		writeError(w, http.StatusBadRequest, fe.Detail)
+		return
+	}
+	h.internal(w, r, "list users", err)
+}
+
+// listUsers answers a page of the tenant's users that match the search,
+// with the total.
+func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request, _ Principal) {
+	q := r.URL.Query()
+	query := storage.Query{Count: defaultUserPage, StartIndex: 1}
+	var err error
+	if query.Filter, err = searchFilter(q); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	for name, dst := range map[string]*int{"count": &query.Count, "startIndex": &query.StartIndex} {
+		if v := q.Get(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				writeError(w, http.StatusBadRequest, name+" must be an integer")
+				return
+			}
+			*dst = n
+		}
+	}
+	query.Count = min(max(query.Count, 0), maxUserPage)
+	query.StartIndex = max(query.StartIndex, 1)
+	switch strings.ToLower(q.Get("sortOrder")) {
+	case "":
+	case "ascending":
+	case "descending":
+		query.Descending = true
+	default:
+		writeError(w, http.StatusBadRequest, "sortOrder must be ascending or descending")
+		return
+	}
+	if s := strings.TrimSpace(q.Get("sortBy")); s != "" {
+		path, err := filter.ParseAttrPath([]byte(s))
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "sortBy must name an attribute, e.g. userName")
+			return
+		}
+		query.SortBy = &path
+	} else {
+		query.SortBy = &defaultUserSort
+		query.Descending = q.Get("sortOrder") == "" || query.Descending
+	}
+	t, rt, ok := h.userType(w, r)
+	if !ok {
+		return
+	}
+	page, err := h.store.List(r.Context(), t.ID, rt, query)
+	if err != nil {
+		h.listError(w, r, err)
+		return
+	}
+	users := make([]userJSON, 0, len(page.Resources))
+	for _, res := range page.Resources {
+		users = append(users, newUserJSON(rt, res))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"total_results": page.Total, "start_index": query.StartIndex, "count": len(users), "users": users,
+	})
+}
+
+// countUsers answers how many of the tenant's users match the search (all
+// of them without search parameters), in total and by status, without
+// reading any user: storage.List with Count 0.
+func (h *Handler) countUsers(w http.ResponseWriter, r *http.Request, _ Principal) {
+	base, err := searchFilter(r.URL.Query())
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	t, rt, ok := h.userType(w, r)
+	if !ok {
+		return
+	}
+	count := func(f filter.Expression) (int, bool) {
+		page, err := h.store.List(r.Context(), t.ID, rt, storage.Query{Filter: f, Count: 0, StartIndex: 1})
+		if err != nil {
+			h.listError(w, r, err)
+			return 0, false
+		}
+		return page.Total, true
+	}
+	total, ok := count(base)
+	if !ok {
+		return
+	}
+	byStatus := make(map[string]int, len(statusFilters))
+	for _, s := range scim.Statuses() {
+		f, err := statusFilter(s)
+		if err != nil {
+			h.internal(w, r, "status filter", err)
+			return
+		}
+		if byStatus[s], ok = count(and(base, f)); !ok {
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"total": total, "by_status": byStatus})
+}
+
+func (h *Handler) getUser(w http.ResponseWriter, r *http.Request, _ Principal) {
+	t, rt, ok := h.userType(w, r)
+	if !ok {
+		return
+	}
+	res, err := h.store.Get(r.Context(), t.ID, rt, r.PathValue("id"), storage.GetOptions{})
+	if errors.Is(err, storage.ErrNotFound) {
+		writeError(w, http.StatusNotFound, "the tenant has no user with this ID")
+		return
+	}
+	if err != nil {
+		h.internal(w, r, "read user", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newUserJSON(rt, res))
+}
+
+// lookupUsers answers the users an identifier names (storage.Lookup):
+// userName, email, phone, externalId, custom identifier, alias or linked
+// identity. An identifier may name several users; none is an empty list.
+func (h *Handler) lookupUsers(w http.ResponseWriter, r *http.Request, _ Principal) {
+	identifier := r.URL.Query().Get("identifier")
+	if strings.TrimSpace(identifier) == "" {
+		writeError(w, http.StatusBadRequest, "the identifier query parameter is required")
+		return
+	}
+	t, rt, ok := h.userType(w, r)
+	if !ok {
+		return
+	}
+	list, err := h.store.Lookup(r.Context(), t.ID, rt, identifier)
+	if err != nil {
+		h.internal(w, r, "look up users", err)
+		return
+	}
+	users := make([]userJSON, 0, len(list))
+	for _, res := range list {
+		users = append(users, newUserJSON(rt, res))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"users": users})
+}
+
+func (h *Handler) suspendUser(w http.ResponseWriter, r *http.Request, p Principal) {
+	h.changeStatus(w, r, p, schemas.StatusSuspended)
+}
+
+func (h *Handler) activateUser(w http.ResponseWriter, r *http.Request, p Principal) {
+	h.changeStatus(w, r, p, schemas.StatusActive)
+}
+
+// changeStatus moves a user to status through scim.ChangeUserStatus, the
+// rules of SCIM writes; a user already there is not changed. A move the
+// rules refuse is 409.
+func (h *Handler) changeStatus(w http.ResponseWriter, r *http.Request, p Principal, status string) {
+	h.updateUser(w, r, p, "change user status to "+status, func(cur map[string]any, now time.Time) (map[string]any, bool, error) {
+		return scim.ChangeUserStatus(cur, status, now)
+	})
+}
+
+// invalidateSessions moves the user's sessionsValidAfter to now through
+// scim.InvalidateUserSessions, as the SCIM action does.
+func (h *Handler) invalidateSessions(w http.ResponseWriter, r *http.Request, p Principal) {
+	h.updateUser(w, r, p, "invalidate user sessions", func(cur map[string]any, now time.Time) (map[string]any, bool, error) {
+		doc, changed := scim.InvalidateUserSessions(cur, now)
+		return doc, changed, nil
+	})
+}
+
+// updateUser changes the {id} user with change in one storage.Update and
+// answers the user as stored.
+func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request, p Principal, what string,
+	change func(cur map[string]any, now time.Time) (map[string]any, bool, error),
+) {
+	t, rt, ok := h.userType(w, r)
+	if !ok {
+		return
+	}
+	now := time.Now()
+	res, err := h.store.Update(r.Context(), t.ID, rt, r.PathValue("id"), storage.UpdateOptions{},
+		func(cur storage.Resource) (storage.Edit, error) {
+			doc, changed, err := change(cur.Attributes, now)
+			if err != nil || !changed {
+				return storage.Edit{}, err
+			}
+			return storage.Edit{Attributes: doc}, nil
+		})
+	if errors.Is(err, storage.ErrNotFound) {
+		writeError(w, http.StatusNotFound, "the tenant has no user with this ID")
+		return
+	}
+	if me, ok := errors.AsType[*scim.StatusMoveError](err); ok {
+		writeError(w, http.StatusConflict, me.Error())
+		return
+	}
+	if err != nil {
+		h.internal(w, r, what, err)
+		return
+	}
+	h.logger.InfoContext(r.Context(), "admin API: "+what, "tenant", t.Name, "user", res.ID, "sub", p.Subject)
+	writeJSON(w, http.StatusOK, newUserJSON(rt, res))
+}
