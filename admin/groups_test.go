@@ -218,7 +218,6 @@ func testGroups(t *testing.T, e *env) {
 		e.want(e.do("DELETE", groups+"/"+id+"/members/"+ids["u2"], platform, nil), 404, "remove from "+name+" group")
 	}
 	e.want(e.do("GET", "/admin/v1/tenants/nosuch/groups", platform, nil), 404, "list, missing tenant")
-	e.want(add(platform, "x"+"/../x", m("a", "")), 404, "add, odd path")
 	e.want(e.do("POST", "/admin/v1/tenants/nosuch/groups/x/members", platform, map[string]any{"members": []any{m("a", "")}}), 404, "add, missing tenant")
 
 	// Roles: auditors read only; tenant admins their tenants only.
