@@ -1,6 +1,6 @@
 // Package admin is scimd's admin API: a JSON API under /admin/v1 through
 // which platform operators and tenant admins manage tenants, their SCIM
-// credentials, their custom schemas and their users.
+// credentials, their custom schemas, their users and their groups.
 //
 // Callers authenticate with bearer JWTs from one OIDC issuer, verified with
 // go-oidc (issuer, audience, expiry, signature, allowed algorithms; see

@@ -97,6 +97,11 @@ var routes = []route{
 	{http.MethodPost, "/tenants/{name}/users/{id}/suspend", tenantScoped, (*Handler).suspendUser},
 	{http.MethodPost, "/tenants/{name}/users/{id}/activate", tenantScoped, (*Handler).activateUser},
 	{http.MethodPost, "/tenants/{name}/users/{id}/sessions/invalidate", tenantScoped, (*Handler).invalidateSessions},
+	{http.MethodGet, "/tenants/{name}/groups", tenantScoped, (*Handler).listGroups},
+	{http.MethodGet, "/tenants/{name}/groups/{id}", tenantScoped, (*Handler).getGroup},
+	{http.MethodGet, "/tenants/{name}/groups/{id}/members", tenantScoped, (*Handler).listMembers},
+	{http.MethodPost, "/tenants/{name}/groups/{id}/members", tenantScoped, (*Handler).addMembers},
+	{http.MethodDelete, "/tenants/{name}/groups/{id}/members/{memberId}", tenantScoped, (*Handler).removeMember},
 }
 
 // Register adds the admin API to mux: every route, and a catch-all under
