@@ -84,6 +84,10 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		{"Authentication", httpTestAuthentication},
 		{"TenantIsolation", func(t *testing.T, tg Target) { httpTestTenantIsolation(t, tg, newTarget(t)) }},
 		{"ServiceProviderConfigTellsTheTruth", httpTestServiceProviderConfigTruth},
+		// Concurrency (issue 8): racing writers leave what a serial run would.
+		{"ConcurrentCreate", httpTestConcurrentCreate},
+		{"ConcurrentMemberAdds", httpTestConcurrentMemberAdds},
+		{"ConcurrentIfMatch", httpTestConcurrentIfMatch},
 		// scimd's own features.
 		{"NestedGroups", httpTestNestedGroups},
 		{"Apps", httpTestApps},
@@ -208,6 +212,13 @@ func (c *httpClient) do(method, path string, body any, hdr map[string]string) *h
 	if err != nil {
 		c.t.Fatalf("%s %s: %v", method, path, err)
 	}
+	return c.decode(method, path, hdr, status, header, raw)
+}
+
+// decode makes an httpResp of a response that send returned, with the checks
+// of do. It must run on the test's goroutine.
+func (c *httpClient) decode(method, path string, hdr map[string]string, status int, header http.Header, raw []byte) *httpResp {
+	c.t.Helper()
 	r := &httpResp{t: c.t, Method: method, Path: path, Status: status, Header: header, Raw: raw}
 	if len(bytes.TrimSpace(raw)) > 0 {
 		dec := json.NewDecoder(bytes.NewReader(raw))
