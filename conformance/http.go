@@ -31,6 +31,10 @@ type Target struct {
 	BaseURL string       // tenant's SCIM base, no trailing slash
 	Token   string       // bearer token of the tenant
 	Client  *http.Client // nil means a client with a 30-second timeout (never http.DefaultClient)
+	// Revoke revokes Token's credential, as an operator would (through the
+	// store or the CLI); the suite then expects the very next request with
+	// it to be refused.
+	Revoke func(t *testing.T)
 }
 
 // RunHTTPTests replays what Entra ID and Okta send, plus RFC 7644 edge
@@ -82,6 +86,7 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		{"ETags", httpTestETags},
 		{"Discovery", httpTestDiscovery},
 		{"Authentication", httpTestAuthentication},
+		{"Revocation", httpTestRevocation},
 		{"TenantIsolation", func(t *testing.T, tg Target) { httpTestTenantIsolation(t, tg, newTarget(t)) }},
 		{"ServiceProviderConfigTellsTheTruth", httpTestServiceProviderConfigTruth},
 		// Concurrency (issue 8): racing writers leave what a serial run would.

@@ -50,10 +50,16 @@ func newTargets(t *testing.T, store storage.Store, logger *slog.Logger) func(t *
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.CreateCredential(t.Context(), tenant.ID, "test", hash); err != nil {
+		cred, err := store.CreateCredential(t.Context(), tenant.ID, "test", hash)
+		if err != nil {
 			t.Fatal(err)
 		}
-		return conformance.Target{BaseURL: srv.URL + "/tenants/" + name + "/scim/v2", Token: token, Client: srv.Client()}
+		return conformance.Target{BaseURL: srv.URL + "/tenants/" + name + "/scim/v2", Token: token, Client: srv.Client(),
+			Revoke: func(t *testing.T) {
+				if err := store.RevokeCredential(t.Context(), tenant.ID, cred.ID); err != nil {
+					t.Fatal(err)
+				}
+			}}
 	}
 }
 

@@ -76,6 +76,21 @@ func TestBinaryHTTPConformance(t *testing.T) {
 		if err := json.Unmarshal(out, &created); err != nil || created.Token == "" || !strings.HasSuffix(created.BasePath, "/scim/v2") {
 			t.Fatalf("tenant create printed %q: %v", out, err)
 		}
-		return conformance.Target{BaseURL: base + created.BasePath, Token: created.Token, Client: client}
+		revoke := func(t *testing.T) {
+			out, err := exec.CommandContext(t.Context(), bin, "token", "list", "--tenant", name, "--json", "--db", db).Output()
+			if err != nil {
+				t.Fatalf("token list: %v", err)
+			}
+			var creds []struct {
+				ID string `json:"id"`
+			}
+			if err := json.Unmarshal(out, &creds); err != nil || len(creds) != 1 {
+				t.Fatalf("token list printed %q (%v): want one credential", out, err)
+			}
+			if out, err := exec.CommandContext(t.Context(), bin, "token", "revoke", "--tenant", name, creds[0].ID, "--db", db).CombinedOutput(); err != nil {
+				t.Fatalf("token revoke: %v: %s", err, out)
+			}
+		}
+		return conformance.Target{BaseURL: base + created.BasePath, Token: created.Token, Client: client, Revoke: revoke}
 	})
 }
