@@ -81,7 +81,7 @@ func (s *Store) PageStatement(ctx context.Context, tenant storage.TenantID, rt *
 // groups, the statement's result.
 func (s *Store) RelatedFullScans(ctx context.Context, tenant storage.TenantID, users []string) ([]string, error) {
 	opts := storage.GetOptions{Groups: true, Apps: true}
-	related, _ := relatedQuery(tenant, users, false, opts)
+	related, _ := relatedQuery(tenant, users, opts)
 	var out []string
 	for _, b := range []sq.Sqlizer{directSelect(tenant, users, opts), related} {
 		text, args, err := b.ToSql()

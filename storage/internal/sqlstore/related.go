@@ -12,21 +12,18 @@ import (
 	"github.com/scimd/scimd/storage"
 )
 
-// A user's related data, its groups and its apps, is read in one statement
-// of UNION ALL branches that share these columns:
+// The groups (direct and indirect) and apps of users that need more than
+// directSelect gives are read in one statement of UNION ALL branches that
+// share these columns:
 //
 //	kind  owner     id      s1            s2               n        t1                   t2
-//	0     user      user    created       last_modified    version  doc                  NULL
 //	1     user      group   display_name  NULL             direct   NULL                 NULL
 //	2     user      app     app name      username         NULL     external_account_id  custom_app_data
 //
 // CROSS JOIN makes SQLite join in the order written: from the users'
-// rows out, never from a scan of the tenant's groups or apps. Kind 0 is the
-// user itself, for Get; lists read their page first and then
-// one statement of kinds 1 and 2 for the page. Rows come ordered by kind,
-// owner and id.
+// rows out, never from a scan of the tenant's groups or apps. Rows come
+// ordered by kind, owner and id.
 const (
-	kindUser  = 0
 	kindGroup = 1
 	kindApp   = 2
 )
@@ -42,15 +39,10 @@ var userGroupsCTE = "WITH RECURSIVE anc(owner, id) AS (" +
 	"SELECT m.member_id, m.group_id FROM " + membersTable + " m WHERE m.tenant_id = ? AND ? " +
 	"UNION SELECT anc.owner, m.group_id FROM anc CROSS JOIN " + membersTable + " m ON m.tenant_id = ? AND m.member_id = anc.id)"
 
-// relatedQuery builds the statement of a user's (Get, withUser) or a page of
-// users' related data. owners is one ID (a fixed query text, which runs as
-// a prepared statement) or a list.
-func relatedQuery(tenant storage.TenantID, owners any, withUser bool, opts storage.GetOptions) (sq.Sqlizer, bool) {
+// relatedQuery builds the statement of some users' groups and apps, as
+// opts asks. owners is one ID or a list.
+func relatedQuery(tenant storage.TenantID, owners any, opts storage.GetOptions) (sq.Sqlizer, bool) {
 	var branches []sq.SelectBuilder
-	if withUser {
-		branches = append(branches, sq.Select(fmt.Sprint(kindUser), "r.id", "r.id", "r.created", "r.last_modified", "r.version", "r.doc", "NULL").
-			From(usersTable.from).Where(tenantWhere(tenant)).Where(sq.Eq{"r.id": owners}))
-	}
 	if opts.Groups {
 		branches = append(branches, sq.Select(fmt.Sprint(kindGroup), "a.owner", "a.id", "g.display_name", "NULL",
 			"CASE WHEN d.member_id IS NULL THEN 0 ELSE 1 END", "NULL", "NULL").
@@ -171,7 +163,7 @@ func (s *Store) loadUsersRelated(ctx context.Context, q querier, tenant storage.
 		index[r.ID], ids[i] = i, r.ID
 	}
 	for chunk := range chunks(ids) {
-		b, ok := relatedQuery(tenant, chunk, false, opts)
+		b, ok := relatedQuery(tenant, chunk, opts)
 		if !ok {
 			break
 		}
@@ -244,7 +236,8 @@ func directSelect(tenant storage.TenantID, owners any, opts storage.GetOptions) 
 // users that have some. A single id runs as a prepared statement.
 func (s *Store) readUsers(ctx context.Context, tenant storage.TenantID, ids []string, opts storage.GetOptions) (map[string]*storage.Resource, error) {
 	found := make(map[string]*storage.Resource, len(ids))
-	var nested, withApps []string
+	var nested, withApps []string // in the order met, each once
+	isNested := make(map[string]bool)
 	for chunk := range chunks(ids) {
 		var owners any = chunk
 		if len(chunk) == 1 {
@@ -287,7 +280,8 @@ func (s *Store) readUsers(ctx context.Context, tenant storage.TenantID, ids []st
 			}
 			if groupID.Valid {
 				r.Groups = append(r.Groups, storage.GroupRef{Value: groupID.String, Display: display.String, Type: storage.GroupDirect})
-				if groupNested == 1 && (len(nested) == 0 || nested[len(nested)-1] != cur.ID) && !slices.Contains(nested, cur.ID) {
+				if groupNested == 1 && !isNested[cur.ID] {
+					isNested[cur.ID] = true
 					nested = append(nested, cur.ID)
 				}
 			}
@@ -304,7 +298,7 @@ func (s *Store) readUsers(ctx context.Context, tenant storage.TenantID, ids []st
 		opts   storage.GetOptions
 	}{{nested, storage.GetOptions{Groups: true}}, {withApps, storage.GetOptions{Apps: true}}} {
 		for chunk := range chunks(more.owners) {
-			b, _ := relatedQuery(tenant, chunk, false, more.opts)
+			b, _ := relatedQuery(tenant, chunk, more.opts)
 			err := s.queryRelated(ctx, s.read, b, false, func(row relatedRow) error {
 				if r, ok := found[row.owner]; ok {
 					return addRelated(r, row)
