@@ -48,6 +48,7 @@ func (s *Store) CreateMany(ctx context.Context, tenant storage.TenantID, rt *sch
 	var values []valueRow
 	var locks []metaLock        // metadata types of the whole batch
 	owners := make([]string, 0) // resource ID of each row of values
+	audit := make([]auditRow, 0, len(list))
 	for i, r := range list {
 		if r.ID == "" {
 			id, err := uuid.NewV7()
@@ -73,6 +74,12 @@ func (s *Store) CreateMany(ctx context.Context, tenant storage.TenantID, rt *sch
 		for range rows {
 			owners = append(owners, r.ID)
 		}
+		entry := auditRow{op: storage.AuditCreate, rtype: rt.Name, id: r.ID, changes: diffDocs(rt, nil, r.Attributes)}
+		if t.rtype == rtypeGroup && len(r.Members) > 0 {
+			mc, _ := memberChange(storage.Edit{AddMembers: r.Members})
+			entry.changes = append(entry.changes, mc)
+		}
+		audit = append(audit, entry)
 	}
 	names := []string{"tenant_id", "id", t.nameCol, "external_id", "created", "last_modified", "version", "doc"}
 	if t.rawCol != "" {
@@ -129,7 +136,7 @@ func (s *Store) CreateMany(ctx context.Context, tenant storage.TenantID, rt *sch
 				}
 			}
 		}
-		return nil
+		return s.writeAudit(ctx, tx, tenant, audit...)
 	})
 	if err != nil {
 		return nil, s.mapErr("create "+rt.Name, err)
@@ -261,6 +268,13 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, tenant storage.Tenant
 	if !now.After(cur.Meta.LastModified) {
 		now = cur.Meta.LastModified.Add(timePrecision) // lastModified never goes back
 	}
+	entry := auditRow{op: storage.AuditUpdate, rtype: rt.Name, id: cur.ID}
+	if docChanged {
+		entry.changes = diffDocs(rt, cur.Attributes, e.Attributes)
+	}
+	if mc, ok := memberChange(e); ok && t.rtype == rtypeGroup {
+		entry.changes = append(entry.changes, mc)
+	}
 	upd := sq.Update(t.name).Set("version", sq.Expr("version + 1")).Set("last_modified", formatTime(now)).
 		Where(sq.Eq{"tenant_id": string(tenant), "id": cur.ID})
 	if docChanged {
@@ -335,6 +349,9 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, tenant storage.Tenant
 			cur.Members = mergeMembers(cur.Members, e.AddMembers, e.RemoveMembers)
 		}
 	}
+	if err := s.writeAudit(ctx, tx, tenant, entry); err != nil {
+		return cur, err
+	}
 	cur.Meta.LastModified = now
 	cur.Meta.Version++
 	return cur, nil
@@ -407,7 +424,10 @@ func (s *Store) Delete(ctx context.Context, tenant storage.TenantID, rt *schemas
 				return err
 			}
 		}
-		return s.deleteMemberships(ctx, tx, tenant, t, id)
+		if err := s.deleteMemberships(ctx, tx, tenant, t, id); err != nil {
+			return err
+		}
+		return s.writeAudit(ctx, tx, tenant, auditRow{op: storage.AuditDelete, rtype: rt.Name, id: id})
 	})
 	return s.mapErr("delete "+rt.Name, err)
 }
