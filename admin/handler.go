@@ -150,6 +150,8 @@ func (h *Handler) guard(rt route) http.Handler {
 			writeError(w, http.StatusForbidden, "your roles do not allow this request")
 			return
 		}
+		// Every write of the request is the subject's in the audit log.
+		r = r.WithContext(storage.WithActor(r.Context(), storage.Actor{Kind: storage.ActorAdmin, ID: p.Subject, Name: p.Subject}))
 		rt.serve(h, w, r, p)
 	})
 }
