@@ -102,6 +102,8 @@ var routes = []route{
 	{http.MethodGet, "/tenants/{name}/groups/{id}/members", tenantScoped, (*Handler).listMembers},
 	{http.MethodPost, "/tenants/{name}/groups/{id}/members", tenantScoped, (*Handler).addMembers},
 	{http.MethodDelete, "/tenants/{name}/groups/{id}/members/{memberId}", tenantScoped, (*Handler).removeMember},
+	{http.MethodGet, "/tenants/{name}/audit", tenantScoped, (*Handler).tenantAudit},
+	{http.MethodGet, "/tenants/{name}/users/{id}/audit", tenantScoped, (*Handler).userAudit},
 }
 
 // Register adds the admin API to mux: every route, and a catch-all under
