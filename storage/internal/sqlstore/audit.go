@@ -248,21 +248,15 @@ func sameJSON(a, b any) bool {
 	return err1 == nil && err2 == nil && bytes.Equal(x, y)
 }
 
-// memberChange is the audit change of an edit's membership changes, or
-// false when it has none.
-func memberChange(e storage.Edit) (storage.AttributeChange, bool) {
-	ids := func(list []storage.Member) []string {
-		out := make([]string, len(list))
-		for i, m := range list {
-			out[i] = m.Value
-		}
-		return out
+// memberChange is the audit change of an edit's membership changes:
+// added are the IDs the edit added (unknown ones it skipped are not), and
+// the IDs it asked to remove.
+func memberChange(e storage.Edit, added []string) storage.AttributeChange {
+	if added == nil {
+		added = []string{}
 	}
-	switch {
-	case e.ReplaceMembers:
-		return storage.AttributeChange{Path: "members", Replaced: true, Added: ids(e.Members)}, true
-	case len(e.AddMembers) > 0 || len(e.RemoveMembers) > 0:
-		return storage.AttributeChange{Path: "members", Added: ids(e.AddMembers), Removed: slices.Clone(e.RemoveMembers)}, true
+	if e.ReplaceMembers {
+		return storage.AttributeChange{Path: "members", Replaced: true, Added: added}
 	}
-	return storage.AttributeChange{}, false
+	return storage.AttributeChange{Path: "members", Added: added, Removed: slices.Clone(e.RemoveMembers)}
 }

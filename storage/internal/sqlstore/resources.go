@@ -76,8 +76,15 @@ func (s *Store) CreateMany(ctx context.Context, tenant storage.TenantID, rt *sch
 		}
 		entry := auditRow{op: storage.AuditCreate, rtype: rt.Name, id: r.ID, changes: diffDocs(rt, nil, r.Attributes)}
 		if t.rtype == rtypeGroup && len(r.Members) > 0 {
-			mc, _ := memberChange(storage.Edit{AddMembers: r.Members})
-			entry.changes = append(entry.changes, mc)
+			added := make([]string, 0, len(r.Members))
+			seen := make(map[string]bool, len(r.Members))
+			for _, m := range r.Members {
+				if !seen[m.Value] {
+					seen[m.Value] = true
+					added = append(added, m.Value)
+				}
+			}
+			entry.changes = append(entry.changes, memberChange(storage.Edit{}, added))
 		}
 		audit = append(audit, entry)
 	}
@@ -131,7 +138,7 @@ func (s *Store) CreateMany(ctx context.Context, tenant storage.TenantID, rt *sch
 		}
 		for _, r := range out {
 			if t.rtype == rtypeGroup && len(r.Members) > 0 {
-				if err := s.addMembers(ctx, tx, tenant, r.ID, r.Members, false); err != nil {
+				if _, err := s.addMembers(ctx, tx, tenant, r.ID, r.Members, false); err != nil {
 					return err
 				}
 			}
@@ -272,9 +279,6 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, tenant storage.Tenant
 	if docChanged {
 		entry.changes = diffDocs(rt, cur.Attributes, e.Attributes)
 	}
-	if mc, ok := memberChange(e); ok && t.rtype == rtypeGroup {
-		entry.changes = append(entry.changes, mc)
-	}
 	upd := sq.Update(t.name).Set("version", sq.Expr("version + 1")).Set("last_modified", formatTime(now)).
 		Where(sq.Eq{"tenant_id": string(tenant), "id": cur.ID})
 	if docChanged {
@@ -340,9 +344,11 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, tenant storage.Tenant
 		return cur, err
 	}
 	if membersChanged {
-		if err := s.editMembers(ctx, tx, tenant, cur.ID, e); err != nil {
+		added, err := s.editMembers(ctx, tx, tenant, cur.ID, e)
+		if err != nil {
 			return cur, err
 		}
+		entry.changes = append(entry.changes, memberChange(e, added))
 		if e.ReplaceMembers {
 			cur.Members = e.Members
 		} else if cur.Members != nil {
