@@ -134,7 +134,7 @@ func testAuditWrites(t *testing.T, s storage.Store) {
 	}
 
 	e = wantOneEntry(t, s, tenant, scimActor, storage.AuditUpdate, schemas.UserType, func() string {
-		mustUpdateCtx(t, ctxS, s, tenant, &set.User, user.ID, setAttrs(func(doc map[string]any) {
+		mustUpdateCtx(ctxS, t, s, tenant, &set.User, user.ID, setAttrs(func(doc map[string]any) {
 			doc["password"] = "another-secret"
 			doc["displayName"] = "Babs"
 			doc["name"] = map[string]any{"givenName": "Barbara", "familyName": "Jensen"}
@@ -156,7 +156,7 @@ func testAuditWrites(t *testing.T, s storage.Store) {
 
 	// An edit that changes nothing writes nothing and logs nothing.
 	before := auditCount(t, s, tenant)
-	mustUpdateCtx(t, ctxS, s, tenant, &set.User, user.ID, setAttrs(func(map[string]any) {}))
+	mustUpdateCtx(ctxS, t, s, tenant, &set.User, user.ID, setAttrs(func(map[string]any) {}))
 	if n := auditCount(t, s, tenant); n != before {
 		t.Errorf("an update that changes nothing: %d entries, %d before", n, before)
 	}
@@ -184,21 +184,21 @@ func testAuditWrites(t *testing.T, s storage.Store) {
 
 	var group storage.Resource
 	e = wantOneEntry(t, s, tenant, admin, storage.AuditCreate, schemas.GroupType, func() string {
-		group = mustCreateCtx(t, ctxA, s, tenant, &set.Group, storage.Resource{Attributes: groupDoc("eng"), Members: []storage.Member{userMember(user.ID)}})
+		group = mustCreateCtx(ctxA, t, s, tenant, &set.Group, storage.Resource{Attributes: groupDoc("eng"), Members: []storage.Member{userMember(user.ID)}})
 		return group.ID
 	})
 	if c := change(t, e, "members"); !slices.Equal(c.Added, []string{user.ID}) {
 		t.Errorf("create group: members change = %+v", c)
 	}
 	e = wantOneEntry(t, s, tenant, admin, storage.AuditUpdate, schemas.GroupType, func() string {
-		mustUpdateCtx(t, ctxA, s, tenant, &set.Group, group.ID, edit(storage.Edit{AddMembers: []storage.Member{userMember(many[0].ID)}, RemoveMembers: []string{user.ID}}))
+		mustUpdateCtx(ctxA, t, s, tenant, &set.Group, group.ID, edit(storage.Edit{AddMembers: []storage.Member{userMember(many[0].ID)}, RemoveMembers: []string{user.ID}}))
 		return group.ID
 	})
 	if c := change(t, e, "members"); !slices.Equal(c.Added, []string{many[0].ID}) || !slices.Equal(c.Removed, []string{user.ID}) {
 		t.Errorf("member edit: members change = %+v", c)
 	}
 	e = wantOneEntry(t, s, tenant, admin, storage.AuditUpdate, schemas.GroupType, func() string {
-		mustUpdateCtx(t, ctxA, s, tenant, &set.Group, group.ID, edit(storage.Edit{ReplaceMembers: true, Members: []storage.Member{userMember(many[1].ID)}}))
+		mustUpdateCtx(ctxA, t, s, tenant, &set.Group, group.ID, edit(storage.Edit{ReplaceMembers: true, Members: []storage.Member{userMember(many[1].ID)}}))
 		return group.ID
 	})
 	if c := change(t, e, "members"); !c.Replaced || !slices.Equal(c.Added, []string{many[1].ID}) {
@@ -333,11 +333,11 @@ func testAuditWrites(t *testing.T, s storage.Store) {
 	})
 	wantOneEntry(t, s, tenant, admin, storage.AuditSetSchema, storage.AuditSchema, func() string {
 		def := schemas.Definition{User: []schemas.AttributeDef{{Name: "costCenter", Type: "string"}}}
-		setCustomSchemaCtx(t, ctxA, s, tenant, 0, schemas.Definition{}, def)
+		setCustomSchemaCtx(ctxA, t, s, tenant, 0, schemas.Definition{}, def)
 		return string(tenant)
 	})
 	wantNoEntry(t, s, tenant, "a schema at a stale version", func() error {
-		_, _, err := setCustomSchemaErr(t, ctxA, s, tenant, 0, schemas.Definition{}, schemas.Definition{})
+		_, _, err := setCustomSchemaErr(ctxA, t, s, tenant, 0, schemas.Definition{}, schemas.Definition{})
 		return err
 	})
 
@@ -445,7 +445,7 @@ func testAuditIsolationAndPaging(t *testing.T, s storage.Store) {
 	}
 }
 
-func mustCreateCtx(t *testing.T, ctx context.Context, s storage.Store, tenant storage.TenantID, rt *schemas.ResourceType, r storage.Resource) storage.Resource {
+func mustCreateCtx(ctx context.Context, t *testing.T, s storage.Store, tenant storage.TenantID, rt *schemas.ResourceType, r storage.Resource) storage.Resource {
 	t.Helper()
 	got, err := s.Create(ctx, tenant, rt, r)
 	if err != nil {
@@ -454,7 +454,7 @@ func mustCreateCtx(t *testing.T, ctx context.Context, s storage.Store, tenant st
 	return got
 }
 
-func mustUpdateCtx(t *testing.T, ctx context.Context, s storage.Store, tenant storage.TenantID, rt *schemas.ResourceType, id string, fn func(storage.Resource) (storage.Edit, error)) storage.Resource {
+func mustUpdateCtx(ctx context.Context, t *testing.T, s storage.Store, tenant storage.TenantID, rt *schemas.ResourceType, id string, fn func(storage.Resource) (storage.Edit, error)) storage.Resource {
 	t.Helper()
 	got, err := s.Update(ctx, tenant, rt, id, storage.UpdateOptions{}, fn)
 	if err != nil {
@@ -463,7 +463,7 @@ func mustUpdateCtx(t *testing.T, ctx context.Context, s storage.Store, tenant st
 	return got
 }
 
-func setCustomSchemaErr(t *testing.T, ctx context.Context, s storage.Store, tenant storage.TenantID, expect int64, old, def schemas.Definition) (schemas.Set, int64, error) {
+func setCustomSchemaErr(ctx context.Context, t *testing.T, s storage.Store, tenant storage.TenantID, expect int64, old, def schemas.Definition) (schemas.Set, int64, error) {
 	t.Helper()
 	set, err := schemas.BuildSet(expect+1, def)
 	if err != nil {
@@ -477,9 +477,9 @@ func setCustomSchemaErr(t *testing.T, ctx context.Context, s storage.Store, tena
 	return set, v, err
 }
 
-func setCustomSchemaCtx(t *testing.T, ctx context.Context, s storage.Store, tenant storage.TenantID, expect int64, old, def schemas.Definition) {
+func setCustomSchemaCtx(ctx context.Context, t *testing.T, s storage.Store, tenant storage.TenantID, expect int64, old, def schemas.Definition) {
 	t.Helper()
-	if _, _, err := setCustomSchemaErr(t, ctx, s, tenant, expect, old, def); err != nil {
+	if _, _, err := setCustomSchemaErr(ctx, t, s, tenant, expect, old, def); err != nil {
 		t.Fatalf("SetTenantSchema: %v", err)
 	}
 }
