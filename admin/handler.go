@@ -102,6 +102,8 @@ var routes = []route{
 	{http.MethodGet, "/tenants/{name}/groups/{id}/members", tenantScoped, (*Handler).listMembers},
 	{http.MethodPost, "/tenants/{name}/groups/{id}/members", tenantScoped, (*Handler).addMembers},
 	{http.MethodDelete, "/tenants/{name}/groups/{id}/members/{memberId}", tenantScoped, (*Handler).removeMember},
+	{http.MethodGet, "/tenants/{name}/audit", tenantScoped, (*Handler).tenantAudit},
+	{http.MethodGet, "/tenants/{name}/users/{id}/audit", tenantScoped, (*Handler).userAudit},
 }
 
 // Register adds the admin API to mux: every route, and a catch-all under
@@ -150,6 +152,8 @@ func (h *Handler) guard(rt route) http.Handler {
 			writeError(w, http.StatusForbidden, "your roles do not allow this request")
 			return
 		}
+		// Every write of the request is the subject's in the audit log.
+		r = r.WithContext(storage.WithActor(r.Context(), storage.Actor{Kind: storage.ActorAdmin, ID: p.Subject, Name: p.Subject}))
 		rt.serve(h, w, r, p)
 	})
 }

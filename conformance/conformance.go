@@ -71,6 +71,8 @@ func RunStorageTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{name: "LifecycleIdentifiers", run: testLifecycleIdentifiers},
 		{name: "TenantSessions", run: testTenantSessions},
 		{name: "LifecycleFilters", run: testLifecycleFilters},
+		{name: "AuditWrites", run: testAuditWrites},
+		{name: "AuditIsolationAndPaging", run: testAuditIsolationAndPaging},
 	})
 }
 

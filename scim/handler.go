@@ -160,7 +160,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		st.body = body
 	}
-	r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
+	// Every write of the request is the credential's in the audit log.
+	ctx := storage.WithActor(r.Context(), storage.Actor{Kind: storage.ActorSCIM, ID: cred.ID, Name: cred.Name})
+	r = r.WithContext(context.WithValue(ctx, stateKey{}, st))
 	w.Header().Set("Content-Type", contentType)
 	h.dispatch(w, r, st)
 }

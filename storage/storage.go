@@ -154,6 +154,14 @@ type Store interface {
 	// values then enter the uniqueness index. It returns the new version.
 	SetTenantSchema(ctx context.Context, tenant TenantID, expect int64, definition []byte, set *schemas.Set, changes []schemas.Change) (int64, error)
 
+	// Audit returns a page of the tenant's audit log, newest first: every
+	// write of the Store records one entry in its own transaction (see
+	// AuditEntry), with the actor of its context (WithActor). Reads and
+	// TouchCredential record nothing, nor does a write that changes
+	// nothing or fails. DeleteTenant removes the tenant's log with the rest
+	// of its rows.
+	Audit(ctx context.Context, tenant TenantID, q AuditQuery) (AuditPage, error)
+
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Close releases the database connections.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os/user"
 	"text/tabwriter"
 	"time"
 
@@ -143,7 +144,17 @@ func runCommand(ctx context.Context, cmd command, args []string, getenv func(str
 			err = errors.Join(err, fmt.Errorf("close database: %w", cerr))
 		}
 	}()
-	return cmd.run(ctx, store, pos, stdout)
+	return cmd.run(storage.WithActor(ctx, cliActor(cmd.name)), store, pos, stdout)
+}
+
+// cliActor is the audit log's actor of a command: the operating system
+// user who ran it (when known), and the command.
+func cliActor(name string) storage.Actor {
+	a := storage.Actor{Kind: storage.ActorCLI, Name: "scimd " + name}
+	if u, err := user.Current(); err == nil {
+		a.ID = u.Username
+	}
+	return a
 }
 
 // parseInterspersed parses args with fs, allowing flags after positional

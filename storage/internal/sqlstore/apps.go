@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -14,6 +16,7 @@ import (
 	sq "github.com/Masterminds/squirrel"
 	"github.com/google/uuid"
 
+	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/storage"
 )
 
@@ -34,9 +37,12 @@ func (s *Store) CreateApp(ctx context.Context, tenant storage.TenantID, app stor
 		if err := s.tenantExists(ctx, tx, tenant); err != nil {
 			return err
 		}
-		_, err := s.exec(ctx, tx, sq.Insert(appsTable).Columns(append([]string{"tenant_id"}, appColumns...)...).
-			Values(string(tenant), app.ID, app.Name, nullable(app.Description), formatTime(now), formatTime(now)))
-		return err
+		if _, err := s.exec(ctx, tx, sq.Insert(appsTable).Columns(append([]string{"tenant_id"}, appColumns...)...).
+			Values(string(tenant), app.ID, app.Name, nullable(app.Description), formatTime(now), formatTime(now))); err != nil {
+			return err
+		}
+		return s.writeAudit(ctx, tx, tenant, auditRow{op: storage.AuditCreate, rtype: storage.AuditApp, id: app.ID,
+			changes: appChanges(storage.App{}, app)})
 	})
 	if err != nil {
 		return app, s.mapErr("create app", err)
@@ -166,7 +172,8 @@ func (s *Store) UpdateApp(ctx context.Context, tenant storage.TenantID, app stor
 		}
 		out = cur
 		out.Name, out.Description, out.LastModified = app.Name, app.Description, now
-		return nil
+		return s.writeAudit(ctx, tx, tenant, auditRow{op: storage.AuditUpdate, rtype: storage.AuditApp, id: app.ID,
+			changes: appChanges(cur, out)})
 	})
 	if err != nil {
 		return app, s.mapErr("update app", err)
@@ -204,6 +211,9 @@ func (s *Store) DeleteApp(ctx context.Context, tenant storage.TenantID, id strin
 			users = append(users, u)
 		}
 		if err := rows.Close(); err != nil {
+			return err
+		}
+		if err := s.writeAudit(ctx, tx, tenant, auditRow{op: storage.AuditDelete, rtype: storage.AuditApp, id: id}); err != nil {
 			return err
 		}
 		if len(users) == 0 {
@@ -271,7 +281,8 @@ func (s *Store) Assign(ctx context.Context, tenant storage.TenantID, a storage.A
 		}
 		out = a
 		out.AppName = app.Name
-		return nil
+		return s.writeAudit(ctx, tx, tenant, auditRow{op: storage.AuditAssign, rtype: schemas.UserType, id: a.User,
+			changes: assignmentChanges(a)})
 	})
 	var taken *usernameTaken
 	if errors.As(err, &taken) {
@@ -348,7 +359,11 @@ func (s *Store) Unassign(ctx context.Context, tenant storage.TenantID, appID, us
 		} else if n == 0 {
 			return fmt.Errorf("user %q has no assignment to app %q: %w", userID, appID, storage.ErrNotFound)
 		}
-		return s.bumpUser(ctx, tx, tenant, user)
+		if err := s.bumpUser(ctx, tx, tenant, user); err != nil {
+			return err
+		}
+		return s.writeAudit(ctx, tx, tenant, auditRow{op: storage.AuditUnassign, rtype: schemas.UserType, id: userID,
+			changes: []storage.AttributeChange{{Path: "apps", Removed: []string{appID}}}})
 	})
 	return s.mapErr("unassign app", err)
 }
@@ -375,4 +390,40 @@ func decodeAppData(b []byte) (map[string]any, error) {
 	dec.UseNumber()
 	err := dec.Decode(&m)
 	return m, err
+}
+
+// appChanges are the audit changes from one app to the next.
+func appChanges(old, next storage.App) []storage.AttributeChange {
+	var out []storage.AttributeChange
+	for _, f := range []struct{ path, o, n string }{{"name", old.Name, next.Name}, {"description", old.Description, next.Description}} {
+		if f.o != f.n {
+			c := storage.AttributeChange{Path: f.path}
+			if f.o != "" {
+				c.Old = f.o
+			}
+			if f.n != "" {
+				c.New = f.n
+			}
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// assignmentChanges are the audit changes of an assignment: the app added
+// to the user's apps, and the assignment's data. customAppData, the app's
+// own data about the user, may hold anything: only its keys are logged.
+func assignmentChanges(a storage.AppAssignment) []storage.AttributeChange {
+	out := []storage.AttributeChange{{Path: "apps", Added: []string{a.App}}}
+	if a.Username != "" {
+		out = append(out, storage.AttributeChange{Path: "apps.username", New: a.Username})
+	}
+	if a.ExternalAccountID != "" {
+		out = append(out, storage.AttributeChange{Path: "apps.externalAccountId", New: a.ExternalAccountID})
+	}
+	if len(a.CustomAppData) > 0 {
+		keys := slices.Sorted(maps.Keys(a.CustomAppData))
+		out = append(out, storage.AttributeChange{Path: "apps.customAppData", New: map[string]any{"keys": keys, "values": storage.Redacted}})
+	}
+	return out
 }

@@ -64,10 +64,13 @@ func (s *Store) CreateCredential(ctx context.Context, tenant storage.TenantID, n
 		} else if err != nil {
 			return err
 		}
-		_, err := s.exec(ctx, tx, sq.Insert(credsTable).
+		if _, err := s.exec(ctx, tx, sq.Insert(credsTable).
 			Columns("tenant_id", "id", "name", "token_hash", "created").
-			Values(string(tenant), c.ID, name, tokenHash, formatTime(now)))
-		return err
+			Values(string(tenant), c.ID, name, tokenHash, formatTime(now))); err != nil {
+			return err
+		}
+		return s.writeAudit(ctx, tx, tenant, auditRow{op: storage.AuditCreate, rtype: storage.AuditCredential, id: c.ID,
+			changes: []storage.AttributeChange{{Path: "name", New: name}}})
 	})
 	if err != nil {
 		return storage.Credential{}, s.mapErr("create credential", err)
@@ -103,8 +106,11 @@ func (s *Store) RevokeCredential(ctx context.Context, tenant storage.TenantID, i
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil || n > 0 {
+		if n, err := res.RowsAffected(); err != nil {
 			return err
+		} else if n > 0 {
+			return s.writeAudit(ctx, tx, tenant, auditRow{op: storage.AuditRevoke, rtype: storage.AuditCredential, id: id,
+				changes: []storage.AttributeChange{{Path: "revoked", New: formatTime(now)}}})
 		}
 		// Nothing changed: revoked already, or no such credential.
 		return s.credentialExists(ctx, tx, tenant, id)

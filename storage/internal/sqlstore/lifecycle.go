@@ -170,14 +170,21 @@ func (s *Store) InvalidateTenantSessions(ctx context.Context, tenant storage.Ten
 	var out time.Time
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		// The fixed-width timestamp form sorts as text in time order.
-		if _, err := s.exec(ctx, tx, sq.Update(tenantsTable).Set("sessions_valid_after", ts).
+		res, err := s.exec(ctx, tx, sq.Update(tenantsTable).Set("sessions_valid_after", ts).
 			Where(sq.Eq{"id": string(tenant)}).
-			Where(sq.Or{sq.Eq{"sessions_valid_after": nil}, sq.Lt{"sessions_valid_after": ts}})); err != nil {
+			Where(sq.Or{sq.Eq{"sessions_valid_after": nil}, sq.Lt{"sessions_valid_after": ts}}))
+		if err != nil {
 			return err
 		}
-		var err error
-		out, err = s.tenantSessions(ctx, tx, tenant)
-		return err
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if out, err = s.tenantSessions(ctx, tx, tenant); err != nil || n == 0 {
+			return err
+		}
+		return s.writeAudit(ctx, tx, tenant, auditRow{op: storage.AuditInvalidateSession, rtype: storage.AuditTenant, id: string(tenant),
+			changes: []storage.AttributeChange{{Path: "sessionsValidAfter", New: ts}}})
 	})
 	return out, s.mapErr("invalidate tenant sessions", err)
 }

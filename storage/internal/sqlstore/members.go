@@ -16,11 +16,12 @@ import (
 // idBatch bounds the IDs of one IN list or multi-row INSERT of members.
 const idBatch = 500
 
-// addMembers adds members to a group. It reads only the new members (to
+// addMembers adds members to a group and returns the IDs it added (those
+// skipUnknown keeps out are not). It reads only the new members (to
 // check they exist and learn their type), never the group's member list;
 // when some of them are groups, it also walks up from the group to refuse
 // a cycle (see checkCycles).
-func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, groupID string, members []storage.Member, skipUnknown bool) error {
+func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, groupID string, members []storage.Member, skipUnknown bool) ([]string, error) {
 	ids := make([]string, 0, len(members))
 	seen := make(map[string]bool, len(members))
 	display := make(map[string]string, len(members))
@@ -30,7 +31,7 @@ func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, tenant storage.Tenan
 			display[m.Value] = truncateRunes(m.Display, maxMemberDisplay)
 		}
 		if m.Value == groupID {
-			return &storage.ValueError{Attribute: "members", Detail: fmt.Sprintf("cannot hold group %q: a group cannot be a member of itself", groupID)}
+			return nil, &storage.ValueError{Attribute: "members", Detail: fmt.Sprintf("cannot hold group %q: a group cannot be a member of itself", groupID)}
 		}
 		switch {
 		case strings.EqualFold(m.Type, schemas.UserType):
@@ -45,7 +46,7 @@ func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, tenant storage.Tenan
 	}
 	types, err := s.memberTypes(ctx, tx, tenant, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	known := ids[:0]
 	var groups []string
@@ -59,14 +60,14 @@ func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, tenant storage.Tenan
 			}
 		case skipUnknown:
 		case hinted:
-			return &storage.ValueError{Attribute: "members", Detail: fmt.Sprintf("no %s has id %q", strings.ToLower(typeName(want)), id)}
+			return nil, &storage.ValueError{Attribute: "members", Detail: fmt.Sprintf("no %s has id %q", strings.ToLower(typeName(want)), id)}
 		default:
-			return &storage.ValueError{Attribute: "members", Detail: fmt.Sprintf("no user or group has id %q", id)}
+			return nil, &storage.ValueError{Attribute: "members", Detail: fmt.Sprintf("no user or group has id %q", id)}
 		}
 	}
 	if len(groups) > 0 {
 		if err := s.checkCycles(ctx, tx, tenant, groupID, groups); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	for chunk := range chunks(known) {
@@ -79,10 +80,10 @@ func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, tenant storage.Tenan
 			ins = ins.Values(string(tenant), groupID, id, types[id], d)
 		}
 		if _, err := s.exec(ctx, tx, ins); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return known, nil
 }
 
 // errLockTenantFirst makes inMembersTx run a transaction again with the
@@ -201,23 +202,25 @@ func (s *Store) memberTypes(ctx context.Context, tx *sql.Tx, tenant storage.Tena
 	return types, nil
 }
 
-func (s *Store) editMembers(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, groupID string, e storage.Edit) error {
+// editMembers applies an edit's membership changes and returns the IDs it
+// added.
+func (s *Store) editMembers(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, groupID string, e storage.Edit) ([]string, error) {
 	if e.ReplaceMembers {
 		if _, err := s.exec(ctx, tx, sq.Delete(membersTable).Where(sq.Eq{"tenant_id": string(tenant), "group_id": groupID})); err != nil {
-			return err
+			return nil, err
 		}
 		return s.addMembers(ctx, tx, tenant, groupID, e.Members, e.SkipUnknownMembers)
 	}
 	for chunk := range chunks(e.RemoveMembers) {
 		if _, err := s.exec(ctx, tx, sq.Delete(membersTable).Where(sq.Eq{
 			"tenant_id": string(tenant), "group_id": groupID, "member_id": chunk})); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if len(e.AddMembers) > 0 {
 		return s.addMembers(ctx, tx, tenant, groupID, e.AddMembers, e.SkipUnknownMembers)
 	}
-	return nil
+	return nil, nil
 }
 
 // deleteMemberships removes a deleted resource from the groups it was in

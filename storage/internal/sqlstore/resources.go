@@ -48,6 +48,7 @@ func (s *Store) CreateMany(ctx context.Context, tenant storage.TenantID, rt *sch
 	var values []valueRow
 	var locks []metaLock        // metadata types of the whole batch
 	owners := make([]string, 0) // resource ID of each row of values
+	audit := make([]auditRow, 0, len(list))
 	for i, r := range list {
 		if r.ID == "" {
 			id, err := uuid.NewV7()
@@ -73,6 +74,19 @@ func (s *Store) CreateMany(ctx context.Context, tenant storage.TenantID, rt *sch
 		for range rows {
 			owners = append(owners, r.ID)
 		}
+		entry := auditRow{op: storage.AuditCreate, rtype: rt.Name, id: r.ID, changes: diffDocs(rt, nil, r.Attributes)}
+		if t.rtype == rtypeGroup && len(r.Members) > 0 {
+			added := make([]string, 0, len(r.Members))
+			seen := make(map[string]bool, len(r.Members))
+			for _, m := range r.Members {
+				if !seen[m.Value] {
+					seen[m.Value] = true
+					added = append(added, m.Value)
+				}
+			}
+			entry.changes = append(entry.changes, memberChange(storage.Edit{}, added))
+		}
+		audit = append(audit, entry)
 	}
 	names := []string{"tenant_id", "id", t.nameCol, "external_id", "created", "last_modified", "version", "doc"}
 	if t.rawCol != "" {
@@ -124,12 +138,12 @@ func (s *Store) CreateMany(ctx context.Context, tenant storage.TenantID, rt *sch
 		}
 		for _, r := range out {
 			if t.rtype == rtypeGroup && len(r.Members) > 0 {
-				if err := s.addMembers(ctx, tx, tenant, r.ID, r.Members, false); err != nil {
+				if _, err := s.addMembers(ctx, tx, tenant, r.ID, r.Members, false); err != nil {
 					return err
 				}
 			}
 		}
-		return nil
+		return s.writeAudit(ctx, tx, tenant, audit...)
 	})
 	if err != nil {
 		return nil, s.mapErr("create "+rt.Name, err)
@@ -261,6 +275,10 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, tenant storage.Tenant
 	if !now.After(cur.Meta.LastModified) {
 		now = cur.Meta.LastModified.Add(timePrecision) // lastModified never goes back
 	}
+	entry := auditRow{op: storage.AuditUpdate, rtype: rt.Name, id: cur.ID}
+	if docChanged {
+		entry.changes = diffDocs(rt, cur.Attributes, e.Attributes)
+	}
 	upd := sq.Update(t.name).Set("version", sq.Expr("version + 1")).Set("last_modified", formatTime(now)).
 		Where(sq.Eq{"tenant_id": string(tenant), "id": cur.ID})
 	if docChanged {
@@ -326,14 +344,19 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, tenant storage.Tenant
 		return cur, err
 	}
 	if membersChanged {
-		if err := s.editMembers(ctx, tx, tenant, cur.ID, e); err != nil {
+		added, err := s.editMembers(ctx, tx, tenant, cur.ID, e)
+		if err != nil {
 			return cur, err
 		}
+		entry.changes = append(entry.changes, memberChange(e, added))
 		if e.ReplaceMembers {
 			cur.Members = e.Members
 		} else if cur.Members != nil {
 			cur.Members = mergeMembers(cur.Members, e.AddMembers, e.RemoveMembers)
 		}
+	}
+	if err := s.writeAudit(ctx, tx, tenant, entry); err != nil {
+		return cur, err
 	}
 	cur.Meta.LastModified = now
 	cur.Meta.Version++
@@ -407,7 +430,10 @@ func (s *Store) Delete(ctx context.Context, tenant storage.TenantID, rt *schemas
 				return err
 			}
 		}
-		return s.deleteMemberships(ctx, tx, tenant, t, id)
+		if err := s.deleteMemberships(ctx, tx, tenant, t, id); err != nil {
+			return err
+		}
+		return s.writeAudit(ctx, tx, tenant, auditRow{op: storage.AuditDelete, rtype: rt.Name, id: id})
 	})
 	return s.mapErr("delete "+rt.Name, err)
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	sq "github.com/Masterminds/squirrel"
 
@@ -61,7 +62,11 @@ func (s *Store) SetTenantSchema(ctx context.Context, tenant storage.TenantID, ex
 			Where(sq.Eq{"id": string(tenant)})); err != nil {
 			return err
 		}
-		return s.reindexUnique(ctx, tx, tenant, set)
+		if err := s.reindexUnique(ctx, tx, tenant, set); err != nil {
+			return err
+		}
+		return s.writeAudit(ctx, tx, tenant, auditRow{op: storage.AuditSetSchema, rtype: storage.AuditSchema, id: string(tenant),
+			changes: schemaChanges(cur, version, changes)})
 	})
 	if err != nil {
 		return 0, s.mapErr("set tenant schema", err)
@@ -145,4 +150,24 @@ func (s *Store) reindexUnique(ctx context.Context, tx *sql.Tx, tenant storage.Te
 		}
 	}
 	return nil
+}
+
+// schemaChanges are the audit changes of a new schema version: the version,
+// and the attributes whose definition changed.
+func schemaChanges(old, next int64, changes []schemas.Change) []storage.AttributeChange {
+	out := []storage.AttributeChange{{Path: "version", Old: old, New: next}}
+	for _, c := range changes {
+		var what []string
+		if c.Removed {
+			what = append(what, "removed")
+		}
+		if c.TypeChanged {
+			what = append(what, "type changed")
+		}
+		if c.BecomesUnique {
+			what = append(what, "becomes unique")
+		}
+		out = append(out, storage.AttributeChange{Path: c.ResourceType + ":" + c.Name, New: strings.Join(what, ", ")})
+	}
+	return out
 }

@@ -24,8 +24,14 @@ func (s *Store) CreateTenant(ctx context.Context, name string) (storage.Tenant, 
 	}
 	now := s.now().UTC().Truncate(timePrecision)
 	t := storage.Tenant{ID: storage.TenantID(uuid.NewString()), Name: name, Created: now}
-	_, err := s.exec(ctx, s.write, sq.Insert(tenantsTable).Columns("id", "name", "created").
-		Values(string(t.ID), t.Name, formatTime(now)))
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.exec(ctx, tx, sq.Insert(tenantsTable).Columns("id", "name", "created").
+			Values(string(t.ID), t.Name, formatTime(now))); err != nil {
+			return err
+		}
+		return s.writeAudit(ctx, tx, t.ID, auditRow{op: storage.AuditCreate, rtype: storage.AuditTenant, id: string(t.ID),
+			changes: []storage.AttributeChange{{Path: "name", New: name}}})
+	})
 	if err != nil {
 		return storage.Tenant{}, s.mapErr("create tenant", err)
 	}
@@ -76,7 +82,7 @@ func (s *Store) Tenants(ctx context.Context) ([]storage.Tenant, error) {
 // one transaction.
 func (s *Store) DeleteTenant(ctx context.Context, tenant storage.TenantID) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		for _, tbl := range []string{valuesTable, membersTable, usersTable.name, groupsTable.name, credsTable, schemasTable, uniqueTable, metaTypesTable, assignmentsTable, appsTable, tagKeysTable} {
+		for _, tbl := range []string{valuesTable, membersTable, usersTable.name, groupsTable.name, credsTable, schemasTable, uniqueTable, metaTypesTable, assignmentsTable, appsTable, tagKeysTable, auditTable} {
 			if _, err := s.exec(ctx, tx, sq.Delete(tbl).Where(sq.Eq{"tenant_id": string(tenant)})); err != nil {
 				return err
 			}
