@@ -98,7 +98,9 @@ func (u UserRules) replace(rt *schemas.ResourceType, body, cur map[string]any, w
 	}
 	if meta != nil {
 		setMetadata(doc, meta.value)
-	} else if old, ok := cur[storage.MetadataAttribute].(map[string]any); ok {
+	} else if old, ok := cur[storage.MetadataAttribute].(map[string]any); ok && w == writeReplace {
+		// A PUT body without metadata keeps it; a merged document
+		// without it (the patch removed it) has none.
 		setMetadata(doc, old)
 	}
 	return doc, nil
