@@ -110,6 +110,24 @@ func testUserWrites(t *testing.T, e *env) {
 	if n := count(); n != before {
 		t.Errorf("refused creates changed the count: %v, want %v", n, before)
 	}
+	// The same refusals as the SCIM API's, word for word.
+	scimTok := e.want(e.do("POST", "/admin/v1/tenants/acme/credentials", platform, map[string]any{"name": "okta"}), 201, "credential").body["token"].(string)
+	for _, body := range []string{
+		`"userName":"ALICE","emails":[{"value":"a2@example.com"}]`,
+		`"userName":"carol","emails":[{"value":"c@example.com"}],"password":"short"`,
+		`"userName":"carol","emails":[{"value":"c@example.com"}],"timezone":"Mars/Olympus"`,
+		`"userName":"carol","phoneNumbers":[{"value":"call me"}]`,
+		`"userName":42,"emails":[{"value":"c@example.com"}]`,
+		`"userName":"carol","emails":[{"value":"c@example.com"}],"` + schemas.ScimdUserURN + `":{"status":"asleep"}`,
+	} {
+		doc := `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","` + schemas.ScimdUserURN + `"],` + body + `}`
+		r := e.do("POST", users, acmeAdmin, doc)
+		code, scimErr := scimJSON(t, e, "POST", "/tenants/acme/scim/v2/Users", scimTok, doc)
+		// Storage's uniqueness error has the admin API's own words.
+		if r.status != code || r.body["scim_type"] != scimErr["scimType"] || code != 409 && r.body["detail"] != scimErr["detail"] {
+			t.Errorf("create %s: admin %d %s; SCIM %d %v", body, r.status, r.raw, code, scimErr)
+		}
+	}
 
 	// PUT replaces as SCIM's PUT: password, status and metadata kept.
 	r = e.want(e.do("PUT", users+"/"+alice, acmeAdmin, map[string]any{
