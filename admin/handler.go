@@ -32,6 +32,9 @@ type Config struct {
 	// Auth verifies bearer tokens. When nil the admin API is off: every
 	// path under Prefix answers 404.
 	Auth *Authenticator
+	// PasswordMinLength is the password policy of user writes, as
+	// scim.Config's; 0 means scim.DefaultPasswordMinLength.
+	PasswordMinLength int
 }
 
 // A Handler serves the admin API.
@@ -40,6 +43,7 @@ type Handler struct {
 	logger  *slog.Logger
 	auth    *Authenticator
 	schemas *schemas.Registry // tenants' schema sets, read from store
+	rules   scim.UserRules    // the rules of SCIM user writes
 }
 
 // NewHandler returns the admin API of cfg.
@@ -49,7 +53,7 @@ func NewHandler(cfg Config) *Handler {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	store := cfg.Store
-	return &Handler{store: store, logger: logger, auth: cfg.Auth,
+	return &Handler{store: store, logger: logger, auth: cfg.Auth, rules: scim.UserRules{PasswordMinLength: cfg.PasswordMinLength},
 		schemas: schemas.NewRegistry(func(ctx context.Context, tenantID string, version int64) ([]byte, error) {
 			return store.TenantSchema(ctx, storage.TenantID(tenantID), version)
 		})}
@@ -91,12 +95,23 @@ var routes = []route{
 	{http.MethodGet, "/tenants/{name}/schema", tenantScoped, (*Handler).getSchema},
 	{http.MethodPut, "/tenants/{name}/schema", tenantScoped, (*Handler).putSchema},
 	{http.MethodGet, "/tenants/{name}/users", tenantScoped, (*Handler).listUsers},
+	{http.MethodPost, "/tenants/{name}/users", tenantScoped, (*Handler).createUser},
 	{http.MethodGet, "/tenants/{name}/users/count", tenantScoped, (*Handler).countUsers},
+	{http.MethodGet, "/tenants/{name}/users/export", tenantScoped, (*Handler).exportUsers},
 	{http.MethodGet, "/tenants/{name}/users/lookup", tenantScoped, (*Handler).lookupUsers},
+	{http.MethodGet, "/tenants/{name}/users/by/{identifier}", tenantScoped, (*Handler).getUser},
+	{http.MethodPut, "/tenants/{name}/users/by/{identifier}", tenantScoped, (*Handler).replaceUser},
+	{http.MethodPatch, "/tenants/{name}/users/by/{identifier}", tenantScoped, (*Handler).mergeUser},
+	{http.MethodDelete, "/tenants/{name}/users/by/{identifier}", tenantScoped, (*Handler).deleteUser},
 	{http.MethodGet, "/tenants/{name}/users/{id}", tenantScoped, (*Handler).getUser},
+	{http.MethodPut, "/tenants/{name}/users/{id}", tenantScoped, (*Handler).replaceUser},
+	{http.MethodPatch, "/tenants/{name}/users/{id}", tenantScoped, (*Handler).mergeUser},
+	{http.MethodDelete, "/tenants/{name}/users/{id}", tenantScoped, (*Handler).deleteUser},
 	{http.MethodPost, "/tenants/{name}/users/{id}/suspend", tenantScoped, (*Handler).suspendUser},
 	{http.MethodPost, "/tenants/{name}/users/{id}/activate", tenantScoped, (*Handler).activateUser},
 	{http.MethodPost, "/tenants/{name}/users/{id}/sessions/invalidate", tenantScoped, (*Handler).invalidateSessions},
+	{http.MethodPost, "/tenants/{name}/users/{id}/apps", tenantScoped, (*Handler).assignApp},
+	{http.MethodDelete, "/tenants/{name}/users/{id}/apps/{appId}", tenantScoped, (*Handler).unassignApp},
 	{http.MethodGet, "/tenants/{name}/groups", tenantScoped, (*Handler).listGroups},
 	{http.MethodGet, "/tenants/{name}/groups/{id}", tenantScoped, (*Handler).getGroup},
 	{http.MethodGet, "/tenants/{name}/groups/{id}/members", tenantScoped, (*Handler).listMembers},

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"net/url"
@@ -161,50 +162,83 @@ func (h *Handler) listError(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, http.StatusBadRequest, fe.Detail)
 		return
 	}
+	if errors.Is(err, storage.ErrInvalidCursor) {
+		writeError(w, http.StatusBadRequest, errInvalidCursor.Error())
+		return
+	}
 	h.internal(w, r, "list users", err)
 }
 
-// listUsers answers a page of the tenant's users that match the search,
-// with the total.
-func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request, _ Principal) {
-	q := r.URL.Query()
+// userQuery reads the search (searchFilter), paging (count, startIndex,
+// cursor) and order (sortBy, sortOrder) parameters of the user list. A
+// cursor parameter, empty for the first page, selects cursor pagination.
+func userQuery(q url.Values) (storage.Query, error) {
 	query := storage.Query{Count: defaultUserPage, StartIndex: 1}
 	var err error
 	if query.Filter, err = searchFilter(q); err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
-		return
+		return query, err
 	}
 	for name, dst := range map[string]*int{"count": &query.Count, "startIndex": &query.StartIndex} {
 		if v := q.Get(name); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil {
-				writeError(w, http.StatusBadRequest, name+" must be an integer")
-				return
+				return query, errors.New(name + " must be an integer")
 			}
 			*dst = n
 		}
 	}
 	query.Count = min(max(query.Count, 0), maxUserPage)
 	query.StartIndex = max(query.StartIndex, 1)
+	if q.Has("cursor") {
+		if q.Has("startIndex") {
+			return query, errors.New("give cursor or startIndex, not both")
+		}
+		raw, err := base64.RawURLEncoding.DecodeString(q.Get("cursor"))
+		if err != nil {
+			return query, errInvalidCursor
+		}
+		query.Keyset, query.Cursor, query.Total = true, string(raw), true
+	}
 	switch strings.ToLower(q.Get("sortOrder")) {
 	case "":
 	case "ascending":
 	case "descending":
 		query.Descending = true
 	default:
-		writeError(w, http.StatusBadRequest, "sortOrder must be ascending or descending")
-		return
+		return query, errors.New("sortOrder must be ascending or descending")
 	}
 	if s := strings.TrimSpace(q.Get("sortBy")); s != "" {
 		path, err := filter.ParseAttrPath([]byte(s))
 		if err != nil {
-			writeError(w, http.StatusBadRequest, "sortBy must name an attribute, e.g. userName")
-			return
+			return query, errors.New("sortBy must name an attribute, e.g. userName")
 		}
 		query.SortBy = &path
 	} else {
 		query.SortBy = &defaultUserSort
 		query.Descending = q.Get("sortOrder") == "" || query.Descending
+	}
+	return query, nil
+}
+
+// errInvalidCursor is a cursor that is not one the list answered.
+var errInvalidCursor = errors.New("the cursor is not valid for this search; start again without one (cursor=) and keep the search and sort parameters")
+
+// nextCursor returns a page's opaque next cursor, or "" on the last page.
+func nextCursor(page storage.Page) string {
+	if page.NextCursor == "" {
+		return ""
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(page.NextCursor))
+}
+
+// listUsers answers a page of the tenant's users that match the search,
+// with the total and, unless it is the last page, the cursor of the next
+// one (next_cursor, for the cursor parameter).
+func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request, _ Principal) {
+	query, err := userQuery(r.URL.Query())
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
 	}
 	t, rt, ok := h.userType(w, r)
 	if !ok {
@@ -219,9 +253,14 @@ func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request, _ Principal)
 	for _, res := range page.Resources {
 		users = append(users, newUserJSON(rt, res))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"total_results": page.Total, "start_index": query.StartIndex, "count": len(users), "users": users,
-	})
+	out := map[string]any{"total_results": page.Total, "count": len(users), "users": users}
+	if !query.Keyset {
+		out["start_index"] = query.StartIndex
+	}
+	if c := nextCursor(page); c != "" {
+		out["next_cursor"] = c
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // countUsers answers how many of the tenant's users match the search (all
@@ -263,12 +302,17 @@ func (h *Handler) countUsers(w http.ResponseWriter, r *http.Request, _ Principal
 	writeJSON(w, http.StatusOK, map[string]any{"total": total, "by_status": byStatus})
 }
 
+// getUser answers the user of the {id} or {identifier} path value.
 func (h *Handler) getUser(w http.ResponseWriter, r *http.Request, _ Principal) {
 	t, rt, ok := h.userType(w, r)
 	if !ok {
 		return
 	}
-	res, err := h.store.Get(r.Context(), t.ID, rt, r.PathValue("id"), storage.GetOptions{})
+	id, ok := h.userID(w, r, t, rt)
+	if !ok {
+		return
+	}
+	res, err := h.store.Get(r.Context(), t.ID, rt, id, storage.GetOptions{})
 	if errors.Is(err, storage.ErrNotFound) {
 		writeError(w, http.StatusNotFound, "the tenant has no user with this ID")
 		return

@@ -240,9 +240,9 @@ func testUsers(t *testing.T, e *env) {
 	if r.body["status"] != "active" || r.body["version"] != float64(1) {
 		t.Errorf("a refused write changed zed: %s", r.raw)
 	}
-	r = e.want(e.do("PUT", users+"/"+ids["dave"], platform, nil), 405, "PUT a user")
-	if allow := r.header.Get("Allow"); allow != "GET" {
-		t.Errorf("Allow = %q, want GET", allow)
+	r = e.want(e.do("POST", users+"/"+ids["dave"], platform, nil), 405, "POST a user")
+	if allow := r.header.Get("Allow"); allow != "GET, PUT, PATCH, DELETE" {
+		t.Errorf("Allow = %q, want GET, PUT, PATCH, DELETE", allow)
 	}
 }
 

@@ -53,6 +53,12 @@ func invalid(format string, args ...any) scimerrors.ScimError {
 // the password policy. It changes doc in place; doc must not share maps or
 // slices with prev. Errors are SCIM errors that change nothing.
 func (h *Handler) prepareUser(doc, prev map[string]any, w userWrite, now time.Time) error {
+	return prepareUser(doc, prev, w, now, h.cfg.PasswordMinLength)
+}
+
+// prepareUser is Handler.prepareUser with the password policy's minimum
+// length, for writers without a Handler (UserRules).
+func prepareUser(doc, prev map[string]any, w userWrite, now time.Time, minPassword int) error {
 	prevExt, _ := prev[schemas.ScimdUserURN].(map[string]any)
 	ext, hasExt := doc[schemas.ScimdUserURN].(map[string]any)
 	switch {
@@ -84,7 +90,7 @@ func (h *Handler) prepareUser(doc, prev map[string]any, w userWrite, now time.Ti
 	if err := checkProfile(doc, prev, ext, prevExt); err != nil {
 		return err
 	}
-	if err := h.passwordPolicy(doc, prev, ext, now); err != nil {
+	if err := passwordPolicy(doc, prev, ext, now, minPassword); err != nil {
 		return err
 	}
 	if _, err := storage.UserTags(map[string]any{schemas.ScimdUserURN: ext}); err != nil {
@@ -348,14 +354,14 @@ func checkProfile(doc, prev, ext, prevExt map[string]any) error {
 
 // passwordPolicy checks a new password (one that is not the stored hash)
 // against the minimum length, in characters, and stamps passwordUpdatedAt.
-func (h *Handler) passwordPolicy(doc, prev, ext map[string]any, now time.Time) error {
+func passwordPolicy(doc, prev, ext map[string]any, now time.Time, minLength int) error {
 	pw, ok := doc["password"].(string)
 	old, _ := prev["password"].(string)
 	if !ok || pw == old {
 		return nil
 	}
-	if n := utf8.RuneCountInString(pw); n < h.cfg.PasswordMinLength {
-		return invalid("password is %d characters long; the password policy asks for at least %d", n, h.cfg.PasswordMinLength)
+	if n := utf8.RuneCountInString(pw); n < minLength {
+		return invalid("password is %d characters long; the password policy asks for at least %d", n, minLength)
 	}
 	ext[schemas.AttrPasswordUpdatedAt] = stamp(now)
 	return nil

@@ -43,7 +43,7 @@ func newHandler(store storage.Store, logger *slog.Logger, cursorKey []byte, pass
 		return nil, err
 	}
 	api.Register(mux)
-	admin.NewHandler(admin.Config{Store: store, Logger: logger, Auth: adminAuth}).Register(mux)
+	admin.NewHandler(admin.Config{Store: store, Logger: logger, Auth: adminAuth, PasswordMinLength: passwordMinLength}).Register(mux)
 	mux.Handle("GET "+pathMetrics, metricsHandler(reg, logger))
 	mux.HandleFunc("GET "+pathHealthz, func(w http.ResponseWriter, _ *http.Request) {
 		writeText(w, http.StatusOK, "ok")
