@@ -30,14 +30,18 @@ func writeSCIMError(w http.ResponseWriter, status int, scimType, detail string) 
 }
 
 // userID returns the ID of the user a request names: the {id} path value,
-// or the one user that the {identifier} path value names (storage.Lookup:
+// or the one user that the identifier query parameter names (storage.Lookup:
 // userName, email, phone, externalId, custom identifier, alias or linked
 // identity). No user is 404; several are 409, since acting on one of them
 // would be a guess.
 func (h *Handler) userID(w http.ResponseWriter, r *http.Request, t storage.Tenant, rt *schemas.ResourceType) (string, bool) {
-	identifier := r.PathValue("identifier")
+	if id := r.PathValue("id"); id != "" {
+		return id, true
+	}
+	identifier := r.URL.Query().Get("identifier")
 	if identifier == "" {
-		return r.PathValue("id"), true
+		writeError(w, http.StatusBadRequest, "the identifier query parameter is required: /users/by?identifier=VALUE")
+		return "", false
 	}
 	list, err := h.store.Lookup(r.Context(), t.ID, rt, identifier)
 	if err != nil {

@@ -174,30 +174,31 @@ func testUserWrites(t *testing.T, e *env) {
 
 	// By identifier: exactly one user, or 404, or 409.
 	for _, id := range []string{"alice", "ALICE@example.com", "B-1"} {
-		r := e.want(e.do("GET", users+"/by/"+url.PathEscape(id), auditor, nil), 200, "get by "+id)
+		r := e.want(e.do("GET", users+"/by?identifier="+url.QueryEscape(id), auditor, nil), 200, "get by "+id)
 		if r.body["id"] != alice {
 			t.Errorf("get by %s = %s", id, r.raw)
 		}
 	}
-	r = e.want(e.do("GET", users+"/by/"+url.PathEscape("+1 (555) 010-0002"), auditor, nil), 200, "get bob by phone")
+	r = e.want(e.do("GET", users+"/by?identifier="+url.QueryEscape("+1 (555) 010-0002"), auditor, nil), 200, "get bob by phone")
 	if r.body["id"] != bob {
 		t.Errorf("get by phone = %s", r.raw)
 	}
-	e.want(e.do("GET", users+"/by/nobody", auditor, nil), 404, "get by unknown identifier")
-	r = e.want(e.do("PATCH", users+"/by/"+url.PathEscape("+15550100002"), acmeAdmin, `{"title":"Builder","emails":[{"value":"shared@example.com"}]}`), 200, "merge bob by phone")
+	e.want(e.do("GET", users+"/by?identifier="+url.QueryEscape("nobody"), auditor, nil), 404, "get by unknown identifier")
+	e.want(e.do("GET", users+"/by", auditor, nil), 400, "get by without an identifier")
+	r = e.want(e.do("PATCH", users+"/by?identifier="+url.QueryEscape("+15550100002"), acmeAdmin, `{"title":"Builder","emails":[{"value":"shared@example.com"}]}`), 200, "merge bob by phone")
 	if r.body["id"] != bob || r.body["attributes"].(map[string]any)["title"] != "Builder" {
 		t.Errorf("merge by phone = %s", r.raw)
 	}
 	r = e.want(e.do("POST", users, acmeAdmin, `{"userName":"carol","emails":[{"value":"Shared@example.com"}]}`), 201, "create carol")
 	carol := r.body["id"].(string)
 	for _, m := range []string{"GET", "PUT", "PATCH", "DELETE"} {
-		r := e.want(e.do(m, users+"/by/shared@example.com", acmeAdmin, `{"userName":"x","emails":[{"value":"x@example.com"}]}`), 409, m+" by an ambiguous email")
+		r := e.want(e.do(m, users+"/by?identifier="+url.QueryEscape("shared@example.com"), acmeAdmin, `{"userName":"x","emails":[{"value":"x@example.com"}]}`), 409, m+" by an ambiguous email")
 		if d := r.body["detail"].(string); !strings.Contains(d, "ambiguous") || !strings.Contains(d, bob) || !strings.Contains(d, carol) {
 			t.Errorf("%s by ambiguous email: %s", m, r.raw)
 		}
-		e.want(e.do(m, users+"/by/nobody@example.com", acmeAdmin, `{"userName":"x","emails":[{"value":"x@example.com"}]}`), 404, m+" by an unknown identifier")
+		e.want(e.do(m, users+"/by?identifier="+url.QueryEscape("nobody@example.com"), acmeAdmin, `{"userName":"x","emails":[{"value":"x@example.com"}]}`), 404, m+" by an unknown identifier")
 	}
-	r = e.want(e.do("PUT", users+"/by/carol", acmeAdmin, `{"userName":"carol","emails":[{"value":"carol@example.com"}],"displayName":"Carol"}`), 200, "PUT carol by userName")
+	r = e.want(e.do("PUT", users+"/by?identifier="+url.QueryEscape("carol"), acmeAdmin, `{"userName":"carol","emails":[{"value":"carol@example.com"}],"displayName":"Carol"}`), 200, "PUT carol by userName")
 	if r.body["id"] != carol || r.body["attributes"].(map[string]any)["displayName"] != "Carol" {
 		t.Errorf("PUT by userName = %s", r.raw)
 	}
@@ -211,9 +212,9 @@ func testUserWrites(t *testing.T, e *env) {
 		{"PUT", "/users/{id}", `{"userName":"mallory","emails":[{"value":"m@example.com"}]}`},
 		{"PATCH", "/users/{id}", `{"title":"pwned"}`},
 		{"DELETE", "/users/{id}", ""},
-		{"PUT", "/users/by/{un}", `{"userName":"mallory","emails":[{"value":"m@example.com"}]}`},
-		{"PATCH", "/users/by/{un}", `{"title":"pwned"}`},
-		{"DELETE", "/users/by/{un}", ""},
+		{"PUT", "/users/by?identifier={un}", `{"userName":"mallory","emails":[{"value":"m@example.com"}]}`},
+		{"PATCH", "/users/by?identifier={un}", `{"title":"pwned"}`},
+		{"DELETE", "/users/by?identifier={un}", ""},
 	}
 	path := func(tenant, p string) string {
 		id, un := carol, "carol"
@@ -233,7 +234,7 @@ func testUserWrites(t *testing.T, e *env) {
 			e.want(e.do(w.method, "/admin/v1/tenants/acme/users/"+betaUser, platform, w.body), 404, "beta's user through acme: "+what)
 		}
 	}
-	for _, p := range []string{"/users/by/carol", "/users/" + carol} {
+	for _, p := range []string{"/users/by?identifier=carol", "/users/" + carol} {
 		e.want(e.do("GET", "/admin/v1/tenants/beta"+p, acmeAdmin, nil), 403, "acme admin reads beta "+p)
 		e.want(e.do("GET", "/admin/v1/tenants/acme"+p, noRole, nil), 403, "no role reads "+p)
 		e.want(e.do("GET", "/admin/v1/tenants/acme"+p, "", nil), 401, "no token reads "+p)
@@ -294,12 +295,12 @@ func testUserWrites(t *testing.T, e *env) {
 	}
 
 	// Delete, by ID and by identifier.
-	e.want(e.do("DELETE", users+"/by/dave", acmeAdmin, nil), 204, "delete dave by userName")
-	e.want(e.do("GET", users+"/by/dave", acmeAdmin, nil), 404, "dave after delete")
+	e.want(e.do("DELETE", users+"/by?identifier="+url.QueryEscape("dave"), acmeAdmin, nil), 204, "delete dave by userName")
+	e.want(e.do("GET", users+"/by?identifier="+url.QueryEscape("dave"), acmeAdmin, nil), 404, "dave after delete")
 	e.want(e.do("DELETE", users+"/"+carol, acmeAdmin, nil), 204, "delete carol")
 	e.want(e.do("DELETE", users+"/"+carol, acmeAdmin, nil), 404, "delete carol again")
 	e.want(e.do("GET", users+"/"+carol, acmeAdmin, nil), 404, "carol after delete")
-	if r := e.want(e.do("GET", users+"/by/shared@example.com", acmeAdmin, nil), 200, "shared email after carol's delete"); r.body["id"] != bob {
+	if r := e.want(e.do("GET", users+"/by?identifier="+url.QueryEscape("shared@example.com"), acmeAdmin, nil), 200, "shared email after carol's delete"); r.body["id"] != bob {
 		t.Errorf("shared email names %s, want bob", r.raw)
 	}
 	if n := count(); n != 5 {
