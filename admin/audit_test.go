@@ -128,6 +128,21 @@ func testAudit(t *testing.T, e *env) {
 	scimWrite("DELETE", "/Apps/"+appID, "", 204, "delete", "App")
 
 	// Admin writes.
+	chat := scimWrite("POST", "/Apps", `{"name":"chat"}`, 201, "create", "App")
+	chatID, _ := chat["id"].(string)
+	r = adminWrite("POST", "/tenants/acme/users", acmeAdmin, "alice-admin",
+		map[string]any{"userName": "carol", "emails": []any{map[string]any{"value": "carol@example.com"}}, "password": password + "-3"}, 201, "create", "User")
+	carolID, _ := r.body["id"].(string)
+	e.want(e.do("POST", "/admin/v1/tenants/acme/users", acmeAdmin, map[string]any{"userName": "nocontact"}), 400, "create without email or phone")
+	adminWrite("PUT", "/tenants/acme/users/"+carolID, acmeAdmin, "alice-admin",
+		map[string]any{"userName": "carol", "emails": []any{map[string]any{"value": "carol@example.com"}}, "title": "Lead"}, 200, "update", "User")
+	adminWrite("PATCH", "/tenants/acme/users/by?identifier=carol%40example.com", platform, "root", map[string]any{"displayName": "Carol C."}, 200, "update", "User")
+	adminWrite("POST", "/tenants/acme/users/"+carolID+"/apps", acmeAdmin, "alice-admin", map[string]any{"appId": chatID, "username": "carol.c"}, 200, "assign", "User")
+	e.want(e.do("POST", "/admin/v1/tenants/acme/users/"+carolID+"/apps", auditor, map[string]any{"appId": chatID}), 403, "auditor assigns")
+	adminWrite("DELETE", "/tenants/acme/users/"+carolID+"/apps/"+chatID, acmeAdmin, "alice-admin", nil, 204, "unassign", "User")
+	adminWrite("DELETE", "/tenants/acme/users/by?identifier=carol", acmeAdmin, "alice-admin", nil, 204, "delete", "User")
+	e.want(e.do("DELETE", "/admin/v1/tenants/acme/users/"+carolID, acmeAdmin, nil), 404, "carol deleted twice")
+	scimWrite("DELETE", "/Apps/"+chatID, "", 204, "delete", "App")
 	adminWrite("POST", "/tenants/acme/users/"+aliceID+"/suspend", acmeAdmin, "alice-admin", nil, 200, "update", "User")
 	adminWrite("POST", "/tenants/acme/users/"+aliceID+"/activate", platform, "root", nil, 200, "update", "User")
 	adminWrite("POST", "/tenants/acme/users/"+bobID+"/sessions/invalidate", acmeAdmin, "alice-admin", nil, 200, "update", "User")
@@ -184,7 +199,7 @@ func testAudit(t *testing.T, e *env) {
 	if !slices.Equal(got, want) {
 		t.Errorf("audit log, oldest first:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	for _, secret := range []string{password, token} {
+	for _, secret := range []string{password, password + "-3", token} {
 		if strings.Contains(raw.String(), secret) {
 			t.Errorf("the audit log shows the secret %q", secret)
 		}
