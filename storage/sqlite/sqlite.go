@@ -102,9 +102,14 @@ var dialect = sqlstore.Dialect{
 	IsRetryable: func(err error) bool {
 		return code(err)&0xff == sqlite3.SQLITE_BUSY || code(err)&0xff == sqlite3.SQLITE_LOCKED
 	},
+	// BUSY and LOCKED reach here only once busy_timeout and the transaction
+	// retries are spent: another process holds the database.
 	IsUnavailable: func(err error) bool {
-		c := code(err) & 0xff
-		return c == sqlite3.SQLITE_CANTOPEN || c == sqlite3.SQLITE_IOERR || c == sqlite3.SQLITE_FULL
+		switch code(err) & 0xff {
+		case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return true
+		}
+		return false
 	},
 }
 

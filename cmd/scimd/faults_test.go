@@ -1,0 +1,265 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/scimd/scimd/scim"
+	"github.com/scimd/scimd/storage"
+)
+
+// Fault load shape: loadWorkers goroutines send loadRequests requests each.
+const (
+	loadWorkers  = 6
+	loadRequests = 12
+	faultCycles  = 2
+)
+
+// faultClientTimeout bounds every request of the fault tests: a request
+// the database cannot serve must fail (503) well before it.
+const faultClientTimeout = 20 * time.Second
+
+// A faultServer is scimd's handler on httptest with one tenant.
+type faultServer struct {
+	srv   *httptest.Server
+	base  string // the tenant's SCIM base
+	token string
+	hc    *http.Client
+}
+
+func newFaultServer(t *testing.T, store storage.Store) *faultServer {
+	t.Helper()
+	h, err := newHandler(store, discardLogger(), nil, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	tenant, err := store.CreateTenant(t.Context(), "faults")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, hash, err := scim.NewToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.CreateCredential(t.Context(), tenant.ID, "test", hash); err != nil {
+		t.Fatal(err)
+	}
+	hc := srv.Client()
+	hc.Timeout = faultClientTimeout
+	return &faultServer{srv: srv, base: srv.URL + "/tenants/faults/scim/v2", token: token, hc: hc}
+}
+
+// faultResult is one response of a load.
+type faultResult struct {
+	method, path string
+	status       int
+	header       http.Header
+	body         []byte
+	err          error
+}
+
+// do sends one request with the tenant's token.
+func (f *faultServer) do(t *testing.T, method, path string, body any) faultResult {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			t.Error(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(t.Context(), method, f.base+path, rd)
+	if err != nil {
+		return faultResult{method: method, path: path, err: err}
+	}
+	req.Header.Set("Authorization", "Bearer "+f.token)
+	req.Header.Set("Content-Type", "application/scim+json")
+	resp, err := f.hc.Do(req)
+	if err != nil {
+		return faultResult{method: method, path: path, err: err}
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	return faultResult{method: method, path: path, status: resp.StatusCode, header: resp.Header, body: raw, err: err}
+}
+
+// readyz answers GET /readyz's status.
+func (f *faultServer) readyz(t *testing.T) int {
+	t.Helper()
+	resp, err := f.hc.Get(f.srv.URL + "/readyz")
+	if err != nil {
+		t.Fatalf("GET /readyz: %v", err)
+	}
+	_ = resp.Body.Close()
+	return resp.StatusCode
+}
+
+// load runs the mixed load (reads by id, filtered lists, creates with
+// distinct userNames) and returns every response. ids are users that
+// exist; prefix makes the userNames of the creates distinct.
+func (f *faultServer) load(t *testing.T, ids []string, prefix string) []faultResult {
+	var mu sync.Mutex
+	var out []faultResult
+	var wg sync.WaitGroup
+	for w := range loadWorkers {
+		wg.Go(func() {
+			for i := range loadRequests {
+				var r faultResult
+				switch i % 3 {
+				case 0:
+					r = f.do(t, http.MethodGet, "/Users/"+ids[(w+i)%len(ids)], nil)
+				case 1:
+					r = f.do(t, http.MethodGet, "/Users?filter="+url.QueryEscape(`userName sw "seed"`)+"&count=5", nil)
+				default:
+					r = f.do(t, http.MethodPost, "/Users", userBody(fmt.Sprintf("%s-%d-%d", prefix, w, i)))
+				}
+				mu.Lock()
+				out = append(out, r)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+func userBody(userName string) map[string]any {
+	return map[string]any{
+		"schemas":  []string{"urn:ietf:params:scim:schemas:core:2.0:User"},
+		"userName": userName,
+	}
+}
+
+// check503 reports whether r is a SCIM 503 with Retry-After.
+func check503(t *testing.T, r faultResult) {
+	t.Helper()
+	if r.header.Get("Retry-After") == "" {
+		t.Errorf("%s %s: 503 without Retry-After", r.method, r.path)
+	}
+	var e struct {
+		Schemas []string `json:"schemas"`
+		Status  string   `json:"status"`
+		Detail  string   `json:"detail"`
+	}
+	if err := json.Unmarshal(r.body, &e); err != nil || len(e.Schemas) != 1 || e.Schemas[0] != "urn:ietf:params:scim:api:messages:2.0:Error" || e.Status != "503" || e.Detail == "" {
+		t.Errorf("%s %s: 503 body %q is not a SCIM error with status 503 and a detail", r.method, r.path, r.body)
+	}
+	for _, leak := range []string{"sql", "SQL", "dial", "tcp", "EOF", "driver", "127.0.0.1"} {
+		if strings.Contains(e.Detail, leak) {
+			t.Errorf("%s %s: 503 detail %q holds driver text (%q)", r.method, r.path, e.Detail, leak)
+		}
+	}
+}
+
+// faultFigures are the counts a fault test logs for docs/security.md.
+type faultFigures struct {
+	faults, requests, unavailable, ok int
+}
+
+func (f faultFigures) log(t *testing.T, engine string) {
+	t.Logf("FIGURES %s: faults survived %d; requests during faults %d (%d answered 503 with Retry-After, %d 2xx); 0 answered 500",
+		engine, f.faults, f.requests, f.unavailable, f.ok)
+}
+
+// runFaultCycles seeds users, then faultCycles times: injects the fault,
+// runs the load (every answer 2xx or a SCIM 503 with Retry-After, never
+// another status, never a transport error or a hang past the client
+// timeout; at least one 503; /readyz 503), lifts it, waits for /readyz
+// to answer 200 (polled, at most 100 times), and runs the load again with
+// every answer 2xx and the seeded users intact.
+func runFaultCycles(t *testing.T, f *faultServer, inject, lift func()) faultFigures {
+	var ids []string
+	for i := range 4 {
+		r := f.do(t, http.MethodPost, "/Users", userBody(fmt.Sprintf("seed%d", i)))
+		if r.status != http.StatusCreated {
+			t.Fatalf("seed: %d %s (%v)", r.status, r.body, r.err)
+		}
+		var u struct{ ID string }
+		if err := json.Unmarshal(r.body, &u); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, u.ID)
+	}
+	var fig faultFigures
+	for cycle := range faultCycles {
+		inject()
+		if code := f.readyz(t); code != http.StatusServiceUnavailable {
+			t.Errorf("cycle %d: /readyz = %d while the database is unreachable, want 503", cycle, code)
+		}
+		var n503 int
+		for _, r := range f.load(t, ids, fmt.Sprintf("down%d", cycle)) {
+			fig.requests++
+			switch {
+			case r.err != nil:
+				t.Errorf("cycle %d: %s %s: %v (want an answer, 2xx or 503)", cycle, r.method, r.path, r.err)
+			case r.status == http.StatusServiceUnavailable:
+				n503++
+				check503(t, r)
+			case r.status >= 200 && r.status < 300:
+				fig.ok++
+			default:
+				t.Errorf("cycle %d: %s %s while the database is unreachable: %d %s, want 2xx or 503", cycle, r.method, r.path, r.status, r.body)
+			}
+		}
+		fig.unavailable += n503
+		if n503 == 0 {
+			t.Errorf("cycle %d: no request answered 503 while the database was unreachable", cycle)
+		}
+		lift()
+		ready := false
+		for range 100 {
+			if f.readyz(t) == http.StatusOK {
+				ready = true
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if !ready {
+			t.Fatalf("cycle %d: /readyz did not answer 200 after the database came back", cycle)
+		}
+		for _, r := range f.load(t, ids, fmt.Sprintf("up%d", cycle)) {
+			if r.err != nil || r.status < 200 || r.status > 299 {
+				t.Errorf("cycle %d, after recovery: %s %s: %d %s (%v), want 2xx", cycle, r.method, r.path, r.status, r.body, r.err)
+			}
+		}
+		fig.faults++
+	}
+	return fig
+}
+
+// TestDatabaseFaultsMySQL puts a TCP proxy between scimd and MariaDB,
+// cuts every connection (and refuses new ones) under a load of reads and
+// creates, and restores it: scimd answers 503 with Retry-After while the
+// database is gone, /readyz fails, and it recovers without a restart.
+func TestDatabaseFaultsMySQL(t *testing.T) {
+	dsn := os.Getenv("SCIMD_TEST_MYSQL_DSN")
+	if dsn == "" {
+		t.Skip("SCIMD_TEST_MYSQL_DSN not set")
+	}
+	db, err := url.Parse(mysqlTestDB(t, dsn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newCutProxy(t, db.Host)
+	db.Host = p.Addr()
+	store := openTestStore(t, db.String())
+	f := newFaultServer(t, store)
+	fig := runFaultCycles(t, f, p.Cut, p.Restore)
+	if p.Cuts() != faultCycles {
+		t.Errorf("proxy cut %d times, want %d", p.Cuts(), faultCycles)
+	}
+	fig.log(t, "mysql")
+}
+
