@@ -262,4 +262,3 @@ func TestDatabaseFaultsMySQL(t *testing.T) {
 	}
 	fig.log(t, "mysql")
 }
-
