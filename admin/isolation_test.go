@@ -192,4 +192,3 @@ func testAdminIsolation(t *testing.T, e *env) {
 		t.Errorf("acme's credential after beta's requests: GET user = %d, want 200", code)
 	}
 }
-

@@ -50,9 +50,9 @@ func isolationSeed(t *testing.T, a *httpClient) isolationTenant {
 	d.userName = "secret_" + httpRandom(8)
 	d.email = d.userName + "@a.example.com"
 	d.user = a.createUser(d.userName, map[string]any{
-		"displayName": "Tenant A Secret",
-		"active":      true,
-		"emails":      []any{map[string]any{"value": d.email, "type": "work", "primary": true}},
+		"displayName":    "Tenant A Secret",
+		"active":         true,
+		"emails":         []any{map[string]any{"value": d.email, "type": "work", "primary": true}},
 		httpURNScimdUser: map[string]any{"tags": []any{map[string]any{"key": "secretkey", "value": "secretvalue"}}},
 	})
 	d.group = a.createGroup("secret group "+httpRandom(6), d.user)

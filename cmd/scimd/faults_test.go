@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -261,4 +263,58 @@ func TestDatabaseFaultsMySQL(t *testing.T) {
 		t.Errorf("proxy cut %d times, want %d", p.Cuts(), faultCycles)
 	}
 	fig.log(t, "mysql")
+}
+
+// TestDatabaseFaultsSQLite holds SQLite's write lock from another
+// connection (as another process would) past the busy timeout: writes
+// answer 503 with Retry-After, reads go on (WAL), and once the lock is
+// released writes succeed again without a restart.
+func TestDatabaseFaultsSQLite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits out SQLite's busy timeout")
+	}
+	path := filepath.Join(t.TempDir(), "scimd.db")
+	store := openTestStore(t, "sqlite:"+path)
+	f := newFaultServer(t, store)
+	seed := f.do(t, http.MethodPost, "/Users", userBody("seed"))
+	if seed.status != http.StatusCreated {
+		t.Fatalf("seed: %d %s", seed.status, seed.body)
+	}
+	var u struct{ ID string }
+	if err := json.Unmarshal(seed.body, &u); err != nil {
+		t.Fatal(err)
+	}
+	locker, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = locker.Close() })
+	conn, err := locker.Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(t.Context(), "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	r := f.do(t, http.MethodPost, "/Users", userBody("while-locked"))
+	t.Logf("POST while locked: %d after %v", r.status, time.Since(start))
+	if r.err != nil || r.status != http.StatusServiceUnavailable {
+		t.Fatalf("POST /Users while another connection holds the write lock: %d %s (%v), want 503", r.status, r.body, r.err)
+	}
+	check503(t, r)
+	if g := f.do(t, http.MethodGet, "/Users/"+u.ID, nil); g.status != http.StatusOK {
+		t.Errorf("GET while the write lock is held: %d, want 200 (WAL readers are not blocked)", g.status)
+	}
+	if _, err := conn.ExecContext(t.Context(), "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.Close()
+	if r := f.do(t, http.MethodPost, "/Users", userBody("after-unlock")); r.status != http.StatusCreated {
+		t.Errorf("POST /Users after the lock was released: %d %s, want 201", r.status, r.body)
+	}
+	if r := f.do(t, http.MethodGet, "/Users?filter="+url.QueryEscape(`userName eq "while-locked"`), nil); !strings.Contains(string(r.body), `"totalResults":0`) {
+		t.Errorf("the refused create exists: %s", r.body)
+	}
+	faultFigures{faults: 1, requests: 1, unavailable: 1}.log(t, "sqlite")
 }
