@@ -77,6 +77,10 @@ func fillAdminPath(p, tenant string, ids map[string]string) (path string, hasIDs
 			segs[i], hasIDs = ids[prev], true
 		case s == "{memberId}":
 			segs[i], hasIDs = ids["users"], true
+		case s == "{appId}":
+			segs[i], hasIDs = ids["apps"], true
+		case s == "{identifier}" && prev == "by":
+			segs[i], hasIDs = ids["by"], true
 		default:
 			return "", false, false
 		}
@@ -119,8 +123,13 @@ func testAdminIsolation(t *testing.T, e *env) {
 	if code != 201 {
 		t.Fatalf("SCIM create group: %d %v", code, g)
 	}
-	acme := map[string]string{"users": userID, "groups": g["id"].(string), "credentials": credID}
-	unknown := map[string]string{"users": "00000000-0000-4000-a000-000000000001", "groups": "00000000-0000-4000-a000-000000000002", "credentials": "00000000-0000-4000-a000-000000000003"}
+	code, app := scimJSON(t, e, "POST", "/tenants/acme/scim/v2/Apps", tok, `{"name":"Acme App"}`)
+	if code != 201 {
+		t.Fatalf("SCIM create app: %d %v", code, app)
+	}
+	acme := map[string]string{"users": userID, "groups": g["id"].(string), "credentials": credID, "apps": app["id"].(string), "by": "acme.secret"}
+	unknown := map[string]string{"users": "00000000-0000-4000-a000-000000000001", "groups": "00000000-0000-4000-a000-000000000002",
+		"credentials": "00000000-0000-4000-a000-000000000003", "apps": "00000000-0000-4000-a000-000000000004", "by": "no.such.user"}
 	snapshot := func() []byte {
 		var b bytes.Buffer
 		for _, p := range []string{"/admin/v1/tenants/acme", "/admin/v1/tenants/acme/users/" + userID, "/admin/v1/tenants/acme/groups/" + acme["groups"] + "/members",
