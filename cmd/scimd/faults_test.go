@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -16,6 +18,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/coreos/go-oidc/v3/oidc/oidctest"
+
+	"github.com/scimd/scimd/admin"
 	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
 )
@@ -33,15 +39,35 @@ const faultClientTimeout = 20 * time.Second
 
 // A faultServer is scimd's handler on httptest with one tenant.
 type faultServer struct {
-	srv   *httptest.Server
-	base  string // the tenant's SCIM base
-	token string
-	hc    *http.Client
+	srv        *httptest.Server
+	base       string // the tenant's SCIM base
+	token      string
+	adminToken string // a platform admin's OIDC token for the admin API
+	hc         *http.Client
 }
 
+// newFaultServer serves scimd's handler, the admin API on (with an
+// in-process OIDC issuer), over httptest, with one tenant.
 func newFaultServer(t *testing.T, store storage.Store) *faultServer {
 	t.Helper()
-	h, err := newHandler(store, discardLogger(), nil, 0, nil)
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idp := &oidctest.Server{PublicKeys: []oidctest.PublicKey{{PublicKey: key.Public(), KeyID: "k1", Algorithm: oidc.RS256}}}
+	idpSrv := httptest.NewServer(idp)
+	t.Cleanup(idpSrv.Close)
+	idp.SetIssuer(idpSrv.URL)
+	auth, err := admin.NewAuthenticator(t.Context(), admin.OIDCConfig{Issuer: idpSrv.URL, Audience: "scimd-admin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims, err := json.Marshal(map[string]any{"iss": idpSrv.URL, "aud": "scimd-admin", "sub": "root",
+		"exp": time.Now().Add(time.Hour).Unix(), "scimd_roles": []string{admin.RolePlatformAdmin}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := newHandler(store, discardLogger(), nil, 0, auth)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +86,8 @@ func newFaultServer(t *testing.T, store storage.Store) *faultServer {
 	}
 	hc := srv.Client()
 	hc.Timeout = faultClientTimeout
-	return &faultServer{srv: srv, base: srv.URL + "/tenants/faults/scim/v2", token: token, hc: hc}
+	return &faultServer{srv: srv, base: srv.URL + "/tenants/faults/scim/v2", token: token, hc: hc,
+		adminToken: oidctest.SignIDToken(key, "k1", oidc.RS256, string(claims))}
 }
 
 // faultResult is one response of a load.
@@ -108,13 +135,33 @@ func (f *faultServer) readyz(t *testing.T) int {
 	return resp.StatusCode
 }
 
+// adminTenants sends GET /admin/v1/tenants as the platform admin.
+func (f *faultServer) adminTenants(t *testing.T) faultResult {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, f.srv.URL+"/admin/v1/tenants", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+f.adminToken)
+	resp, err := f.hc.Do(req)
+	if err != nil {
+		return faultResult{method: "GET", path: "/admin/v1/tenants", err: err}
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	return faultResult{method: "GET", path: "/admin/v1/tenants", status: resp.StatusCode, header: resp.Header, body: raw, err: err}
+}
+
 // load runs the mixed load (reads by id, filtered lists, creates with
 // distinct userNames) and returns every response. ids are users that
-// exist; prefix makes the userNames of the creates distinct.
-func (f *faultServer) load(t *testing.T, ids []string, prefix string) []faultResult {
+// exist; prefix makes the userNames of the creates distinct. When hook is
+// not nil, the worker whose response is the after-th calls it, while the
+// other workers go on: the fault lands mid-load.
+func (f *faultServer) load(t *testing.T, ids []string, prefix string, after int, hook func()) []faultResult {
 	var mu sync.Mutex
 	var out []faultResult
 	var wg sync.WaitGroup
+	var once sync.Once
 	for w := range loadWorkers {
 		wg.Go(func() {
 			for i := range loadRequests {
@@ -129,7 +176,11 @@ func (f *faultServer) load(t *testing.T, ids []string, prefix string) []faultRes
 				}
 				mu.Lock()
 				out = append(out, r)
+				n := len(out)
 				mu.Unlock()
+				if hook != nil && n >= after {
+					once.Do(hook)
+				}
 			}
 		})
 	}
@@ -144,7 +195,8 @@ func userBody(userName string) map[string]any {
 	}
 }
 
-// check503 reports whether r is a SCIM 503 with Retry-After.
+// check503 checks that r is a SCIM 503 with Retry-After and no driver
+// text.
 func check503(t *testing.T, r faultResult) {
 	t.Helper()
 	if r.header.Get("Retry-After") == "" {
@@ -171,16 +223,41 @@ type faultFigures struct {
 }
 
 func (f faultFigures) log(t *testing.T, engine string) {
-	t.Logf("FIGURES %s: faults survived %d; requests during faults %d (%d answered 503 with Retry-After, %d 2xx); 0 answered 500",
+	t.Logf("FIGURES %s: faults survived %d; requests of the loads the faults hit %d (%d answered 503 with Retry-After, %d 2xx); 0 answered anything else",
 		engine, f.faults, f.requests, f.unavailable, f.ok)
 }
 
-// runFaultCycles seeds users, then faultCycles times: injects the fault,
-// runs the load (every answer 2xx or a SCIM 503 with Retry-After, never
-// another status, never a transport error or a hang past the client
-// timeout; at least one 503; /readyz 503), lifts it, waits for /readyz
-// to answer 200 (polled, at most 100 times), and runs the load again with
-// every answer 2xx and the seeded users intact.
+// wantUnavailable checks that r is a 503 with Retry-After, for SCIM (a
+// SCIM error) or the admin API (its JSON error, "unavailable").
+func wantUnavailable(t *testing.T, what string, r faultResult, scim bool) {
+	t.Helper()
+	switch {
+	case r.err != nil:
+		t.Errorf("%s: %v, want 503", what, r.err)
+	case r.status != http.StatusServiceUnavailable:
+		t.Errorf("%s: %d %s, want 503", what, r.status, r.body)
+	case scim:
+		check503(t, r)
+	default:
+		var e struct {
+			Status int    `json:"status"`
+			Error  string `json:"error"`
+			Detail string `json:"detail"`
+		}
+		if err := json.Unmarshal(r.body, &e); err != nil || e.Status != 503 || e.Error != "unavailable" || e.Detail == "" || r.header.Get("Retry-After") == "" {
+			t.Errorf("%s: 503 %s (Retry-After %q), want the admin error unavailable and Retry-After", what, r.body, r.header.Get("Retry-After"))
+		}
+	}
+}
+
+// runFaultCycles seeds users, then faultCycles times: runs the load and
+// injects the fault once a few of its requests are answered, so that it
+// lands mid-load. Every answer must be 2xx or a SCIM 503 with Retry-After:
+// never another status, never a transport error or a hang past the client
+// timeout. Once the load is over (the fault still on) /readyz, a SCIM read
+// and the admin API answer 503 with Retry-After. Then it lifts the fault,
+// waits for /readyz to answer 200 (polled, at most 100 times), and runs the
+// load again: every answer 2xx, the seeded users intact, the admin API 200.
 func runFaultCycles(t *testing.T, f *faultServer, inject, lift func()) faultFigures {
 	var ids []string
 	for i := range 4 {
@@ -196,12 +273,8 @@ func runFaultCycles(t *testing.T, f *faultServer, inject, lift func()) faultFigu
 	}
 	var fig faultFigures
 	for cycle := range faultCycles {
-		inject()
-		if code := f.readyz(t); code != http.StatusServiceUnavailable {
-			t.Errorf("cycle %d: /readyz = %d while the database is unreachable, want 503", cycle, code)
-		}
 		var n503 int
-		for _, r := range f.load(t, ids, fmt.Sprintf("down%d", cycle)) {
+		for _, r := range f.load(t, ids, fmt.Sprintf("down%d", cycle), loadWorkers, inject) {
 			fig.requests++
 			switch {
 			case r.err != nil:
@@ -212,13 +285,18 @@ func runFaultCycles(t *testing.T, f *faultServer, inject, lift func()) faultFigu
 			case r.status >= 200 && r.status < 300:
 				fig.ok++
 			default:
-				t.Errorf("cycle %d: %s %s while the database is unreachable: %d %s, want 2xx or 503", cycle, r.method, r.path, r.status, r.body)
+				t.Errorf("cycle %d: %s %s while the database went away: %d %s, want 2xx or 503", cycle, r.method, r.path, r.status, r.body)
 			}
 		}
 		fig.unavailable += n503
 		if n503 == 0 {
-			t.Errorf("cycle %d: no request answered 503 while the database was unreachable", cycle)
+			t.Errorf("cycle %d: no request answered 503 after the database went away", cycle)
 		}
+		if code := f.readyz(t); code != http.StatusServiceUnavailable {
+			t.Errorf("cycle %d: /readyz = %d while the database is unreachable, want 503", cycle, code)
+		}
+		wantUnavailable(t, fmt.Sprintf("cycle %d: GET /Users/{id}", cycle), f.do(t, http.MethodGet, "/Users/"+ids[0], nil), true)
+		wantUnavailable(t, fmt.Sprintf("cycle %d: GET /admin/v1/tenants", cycle), f.adminTenants(t), false)
 		lift()
 		ready := false
 		for range 100 {
@@ -231,10 +309,13 @@ func runFaultCycles(t *testing.T, f *faultServer, inject, lift func()) faultFigu
 		if !ready {
 			t.Fatalf("cycle %d: /readyz did not answer 200 after the database came back", cycle)
 		}
-		for _, r := range f.load(t, ids, fmt.Sprintf("up%d", cycle)) {
+		for _, r := range f.load(t, ids, fmt.Sprintf("up%d", cycle), 0, nil) {
 			if r.err != nil || r.status < 200 || r.status > 299 {
 				t.Errorf("cycle %d, after recovery: %s %s: %d %s (%v), want 2xx", cycle, r.method, r.path, r.status, r.body, r.err)
 			}
+		}
+		if r := f.adminTenants(t); r.status != http.StatusOK {
+			t.Errorf("cycle %d, after recovery: GET /admin/v1/tenants = %d %s, want 200", cycle, r.status, r.body)
 		}
 		fig.faults++
 	}
