@@ -124,7 +124,7 @@ func (a scimAPI) call(ctx context.Context, method, path string, body, out any) (
 	if err != nil {
 		return 0, err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return 0, err

@@ -119,7 +119,7 @@ func (f *faultServer) do(t *testing.T, method, path string, body any) faultResul
 	if err != nil {
 		return faultResult{method: method, path: path, err: err}
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	raw, err := io.ReadAll(resp.Body)
 	return faultResult{method: method, path: path, status: resp.StatusCode, header: resp.Header, body: raw, err: err}
 }
@@ -127,7 +127,11 @@ func (f *faultServer) do(t *testing.T, method, path string, body any) faultResul
 // readyz answers GET /readyz's status.
 func (f *faultServer) readyz(t *testing.T) int {
 	t.Helper()
-	resp, err := f.hc.Get(f.srv.URL + "/readyz")
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, f.srv.URL+"/readyz", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := f.hc.Do(req)
 	if err != nil {
 		t.Fatalf("GET /readyz: %v", err)
 	}
@@ -147,7 +151,7 @@ func (f *faultServer) adminTenants(t *testing.T) faultResult {
 	if err != nil {
 		return faultResult{method: "GET", path: "/admin/v1/tenants", err: err}
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	raw, err := io.ReadAll(resp.Body)
 	return faultResult{method: "GET", path: "/admin/v1/tenants", status: resp.StatusCode, header: resp.Header, body: raw, err: err}
 }

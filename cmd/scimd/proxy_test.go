@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"net"
 	"sync"
@@ -26,7 +27,7 @@ type cutProxy struct {
 // upstream (host:port). It stops when t ends.
 func newCutProxy(t *testing.T, upstream string) *cutProxy {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := new(net.ListenConfig).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +99,7 @@ func (p *cutProxy) forward(client net.Conn) {
 	if !p.track(client) {
 		return
 	}
-	server, err := net.Dial("tcp", p.upstream)
+	server, err := new(net.Dialer).DialContext(context.Background(), "tcp", p.upstream)
 	if err != nil {
 		_ = client.Close()
 		return

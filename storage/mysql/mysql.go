@@ -147,7 +147,7 @@ var dialect = sqlstore.Dialect{
 		n := number(err)
 		return n == errDeadlock || n == errLockWaitTimeout
 	},
-	// Connection-level failures (refused, reset, EOF) are recognised by
+	// Connection-level failures (refused, reset, EOF) are recognized by
 	// sqlstore for every engine; these are MySQL's own. A lock wait timeout
 	// that outlived the transaction retries is reported as unavailability too:
 	// the same write may pass later.

@@ -14,7 +14,7 @@ import (
 // connection was refused, reset or closed under the driver (driver.ErrBadConn,
 // io.EOF and io.ErrUnexpectedEOF from a cut socket, any net.Error including
 // dial and I/O timeouts), the call's deadline passed while it waited for a
-// connection or an answer, or the dialect recognises an engine error of the
+// connection or an answer, or the dialect recognizes an engine error of the
 // kind (server gone away, too many connections, lock wait exhausted).
 //
 // context.Canceled is not unavailability: the caller went away.
