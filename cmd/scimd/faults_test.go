@@ -156,8 +156,8 @@ func (f *faultServer) adminTenants(t *testing.T) faultResult {
 	return faultResult{method: "GET", path: "/admin/v1/tenants", status: resp.StatusCode, header: resp.Header, body: raw, err: err}
 }
 
-// load runs the mixed load (reads by id, filtered lists, creates with
-// distinct userNames) and returns every response. ids are users that
+// load runs the mixed load (reads by id, filtered lists, PATCHes of the
+// seeded users, creates with distinct userNames) and returns every response. ids are users that
 // exist; prefix makes the userNames of the creates distinct. When hook is
 // not nil, the worker whose response is the after-th calls it, while the
 // other workers go on: the fault lands mid-load.
@@ -170,11 +170,13 @@ func (f *faultServer) load(t *testing.T, ids []string, prefix string, after int,
 		wg.Go(func() {
 			for i := range loadRequests {
 				var r faultResult
-				switch i % 3 {
+				switch i % 4 {
 				case 0:
 					r = f.do(t, http.MethodGet, "/Users/"+ids[(w+i)%len(ids)], nil)
 				case 1:
 					r = f.do(t, http.MethodGet, "/Users?filter="+url.QueryEscape(`userName sw "seed"`)+"&count=5", nil)
+				case 2:
+					r = f.do(t, http.MethodPatch, "/Users/"+ids[(w+i)%len(ids)], patchOp("replace", "displayName", fmt.Sprintf("%s %d %d", prefix, w, i)))
 				default:
 					r = f.do(t, http.MethodPost, "/Users", userBody(fmt.Sprintf("%s-%d-%d", prefix, w, i)))
 				}
