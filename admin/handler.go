@@ -466,8 +466,18 @@ func (h *Handler) putSchema(w http.ResponseWriter, r *http.Request, _ Principal)
 	h.getSchema(w, r, Principal{})
 }
 
-// internal logs err and answers 500 without its text.
+// retryAfterSeconds is what a 503 asks clients to wait.
+const retryAfterSeconds = "5"
+
+// internal logs err and answers 500 without its text, or 503 with
+// Retry-After when the database is unavailable.
 func (h *Handler) internal(w http.ResponseWriter, r *http.Request, what string, err error) {
+	if errors.Is(err, storage.ErrUnavailable) {
+		h.logger.WarnContext(r.Context(), "admin API: database unavailable: "+what, "err", err, "method", r.Method, "path", r.URL.Path)
+		w.Header().Set("Retry-After", retryAfterSeconds)
+		writeError(w, http.StatusServiceUnavailable, "the database is temporarily unavailable; retry after the number of seconds in Retry-After")
+		return
+	}
 	h.logger.ErrorContext(r.Context(), "admin API: "+what, "err", err, "method", r.Method, "path", r.URL.Path)
 	writeError(w, http.StatusInternalServerError, "internal error; see the server log")
 }
@@ -506,6 +516,7 @@ var errorCodes = map[int]string{
 	http.StatusConflict:              "conflict",
 	http.StatusRequestEntityTooLarge: "payload_too_large",
 	http.StatusInternalServerError:   "internal",
+	http.StatusServiceUnavailable:    "unavailable",
 }
 
 // errorJSON is the one error shape of the API.

@@ -50,7 +50,7 @@ func toSCIMError(logger *slog.Logger, r *http.Request, err error) scimerrors.Sci
 		return errorf(http.StatusBadRequest, scimTypeInvalidCursor, "the cursor is not valid for this query; start again with an empty cursor")
 	case errors.Is(err, storage.ErrUnavailable):
 		logger.ErrorContext(r.Context(), "database unavailable", "err", err)
-		return errorf(http.StatusServiceUnavailable, "", "the service is temporarily unavailable; retry later")
+		return errorf(http.StatusServiceUnavailable, "", "the database is temporarily unavailable; retry after the number of seconds in Retry-After")
 	}
 	logger.ErrorContext(r.Context(), "internal error", "err", err, "method", r.Method, "path", r.URL.Path)
 	return errorf(http.StatusInternalServerError, "", "internal error")

@@ -32,6 +32,13 @@ const (
 	errDupEntryKeyName = 1586
 	errLockWaitTimeout = 1205
 	errDeadlock        = 1213
+	// The server cannot serve the statement now: too many connections,
+	// shutting down, gone away, connection lost mid-query (the last two are
+	// client error numbers some servers and proxies also send).
+	errTooManyConns   = 1040
+	errServerShutdown = 1053
+	errServerGone     = 2006
+	errServerLost     = 2013
 )
 
 // Pool settings. Sixteen connections is where MariaDB peaks on small
@@ -88,7 +95,11 @@ func ParseURL(rawURL string) (*mysql.Config, error) {
 	defaults := map[string]string{
 		"interpolateParams": "true",
 		"timeout":           "5s",
-		"sql_mode":          "'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'",
+		// A bound on a silent network: a query whose answer does not come
+		// fails (503) instead of holding the request forever.
+		"readTimeout":  "30s",
+		"writeTimeout": "30s",
+		"sql_mode":     "'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'",
 	}
 	for k, v := range defaults {
 		if !q.Has(k) {
@@ -136,9 +147,16 @@ var dialect = sqlstore.Dialect{
 		n := number(err)
 		return n == errDeadlock || n == errLockWaitTimeout
 	},
+	// Connection-level failures (refused, reset, EOF) are recognized by
+	// sqlstore for every engine; these are MySQL's own. A lock wait timeout
+	// that outlived the transaction retries is reported as unavailability too:
+	// the same write may pass later.
 	IsUnavailable: func(err error) bool {
-		var ne net.Error
-		return errors.Is(err, driver.ErrBadConn) || errors.Is(err, mysql.ErrInvalidConn) || errors.As(err, &ne)
+		switch number(err) {
+		case errTooManyConns, errServerShutdown, errServerGone, errServerLost, errLockWaitTimeout:
+			return true
+		}
+		return errors.Is(err, driver.ErrBadConn) || errors.Is(err, mysql.ErrInvalidConn) || errors.Is(err, mysql.ErrMalformPkt)
 	},
 }
 

@@ -99,12 +99,21 @@ var dialect = sqlstore.Dialect{
 	IsUniqueViolation: func(err error) bool {
 		return code(err) == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code(err) == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 	},
+	// A plain SQLITE_BUSY comes after busy_timeout was waited out (writes
+	// begin IMMEDIATE, so it is never a lock upgrade): running the
+	// transaction again would only multiply the wait. A stale WAL snapshot
+	// and shared-cache LOCKED are worth another attempt.
 	IsRetryable: func(err error) bool {
-		return code(err)&0xff == sqlite3.SQLITE_BUSY || code(err)&0xff == sqlite3.SQLITE_LOCKED
+		return code(err) == sqlite3.SQLITE_BUSY_SNAPSHOT || code(err)&0xff == sqlite3.SQLITE_LOCKED
 	},
+	// BUSY and LOCKED reach here only once busy_timeout and the transaction
+	// retries are spent: another process holds the database.
 	IsUnavailable: func(err error) bool {
-		c := code(err) & 0xff
-		return c == sqlite3.SQLITE_CANTOPEN || c == sqlite3.SQLITE_IOERR || c == sqlite3.SQLITE_FULL
+		switch code(err) & 0xff {
+		case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return true
+		}
+		return false
 	},
 }
 

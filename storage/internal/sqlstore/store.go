@@ -160,11 +160,11 @@ func (s *Store) mapErr(op string, err error) error {
 	case errors.Is(err, storage.ErrNotFound), errors.Is(err, storage.ErrConflict),
 		errors.Is(err, storage.ErrVersionMismatch), errors.Is(err, storage.ErrInvalidCursor),
 		errors.Is(err, storage.ErrUnavailable), errors.As(err, &fe), errors.As(err, &ve),
-		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		errors.Is(err, context.Canceled):
 		return err
 	case s.d.IsUniqueViolation(err):
 		return fmt.Errorf("%s: %w", op, storage.ErrConflict)
-	case s.d.IsUnavailable(err):
+	case s.unavailable(err):
 		return fmt.Errorf("%s: %w: %w", op, storage.ErrUnavailable, err)
 	}
 	return fmt.Errorf("%s: %w", op, err)

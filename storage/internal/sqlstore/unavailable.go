@@ -1,0 +1,34 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"io"
+	"net"
+	"syscall"
+)
+
+// unavailable reports whether err means the database could not be reached
+// or did not answer in time, so that the same call may succeed later: the
+// connection was refused, reset or closed under the driver (driver.ErrBadConn,
+// io.EOF and io.ErrUnexpectedEOF from a cut socket, any net.Error including
+// dial and I/O timeouts), the call's deadline passed while it waited for a
+// connection or an answer, or the dialect recognizes an engine error of the
+// kind (server gone away, too many connections, lock wait exhausted).
+//
+// context.Canceled is not unavailability: the caller went away.
+func (s *Store) unavailable(err error) bool {
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.Canceled):
+		return false
+	case errors.Is(err, driver.ErrBadConn),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, context.DeadlineExceeded),
+		errors.As(err, &ne):
+		return true
+	}
+	return s.d.IsUnavailable != nil && s.d.IsUnavailable(err)
+}
