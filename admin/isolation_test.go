@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"log/slog"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -79,13 +80,15 @@ func fillAdminPath(p, tenant string, ids map[string]string) (path string, hasIDs
 			segs[i], hasIDs = ids["users"], true
 		case s == "{appId}":
 			segs[i], hasIDs = ids["apps"], true
-		case s == "{identifier}" && prev == "by":
-			segs[i], hasIDs = ids["by"], true
 		default:
 			return "", false, false
 		}
 	}
-	return "/admin/v1" + strings.Join(segs, "/"), hasIDs, true
+	path = "/admin/v1" + strings.Join(segs, "/")
+	if strings.HasSuffix(p, "/users/by") { // the identifier is a query parameter
+		path, hasIDs = path+"?identifier="+url.QueryEscape(ids["by"]), true
+	}
+	return path, hasIDs, true
 }
 
 // adminBody is a plausible body for an operation.
@@ -183,10 +186,17 @@ func testAdminIsolation(t *testing.T, e *env) {
 			}
 			return s
 		}
-		if rB.status/100 == 2 || rB.status != rBNone.status || norm(rB.raw, acme) != norm(rBNone.raw, unknown) {
+		// A timeline is a query of the log by resource ID: an unknown ID
+		// has an empty one (a deleted user's stays readable), so acme's
+		// IDs must answer exactly as unknown ones, empty.
+		timeline := strings.HasSuffix(p, "/audit")
+		if timeline && !strings.Contains(string(rB.raw), `"entries":[]`) {
+			t.Errorf("%s %s with acme's ids: %s, want no entries", m, pathB, rB.raw)
+		}
+		if (rB.status/100 == 2 && !timeline) || rB.status != rBNone.status || norm(rB.raw, acme) != norm(rBNone.raw, unknown) {
 			t.Errorf("%s %s with acme's ids: %d %s; with unknown ids: %d %s; want the same error", m, pathB, rB.status, rB.raw, rBNone.status, rBNone.raw)
 		}
-		if m == "GET" && rB.status != 404 {
+		if m == "GET" && rB.status != 404 && !timeline {
 			t.Errorf("GET %s with acme's ids: %d, want 404", pathB, rB.status)
 		}
 	}
