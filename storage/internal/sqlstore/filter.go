@@ -15,7 +15,7 @@ import (
 // MaxFilterNodes caps the number of comparisons and logical operators in one
 // filter, so a client cannot make the database evaluate an arbitrarily large
 // condition.
-const MaxFilterNodes = 100
+const MaxFilterNodes = storage.MaxFilterTerms
 
 // A translator turns a SCIM filter into one SQL condition on the resource
 // table aliased r. Every attribute goes through the resource type's schema
