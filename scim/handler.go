@@ -72,7 +72,7 @@ type Handler struct {
 	servers serverCache
 	cursors cursorCodec
 	walks   *walkCache
-	touched sync.Map // credential ID → time.Time of the last recorded use
+	touched sync.Map     // credential ID → time.Time of the last recorded use
 	limiter *rateLimiter // nil when requests are not rate limited
 }
 
