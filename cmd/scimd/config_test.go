@@ -107,6 +107,9 @@ func TestParseServeFlagsPrecedence(t *testing.T) {
 			if want.oidc.RolesClaim == "" {
 				want.oidc = defaultOIDC
 			}
+			if want.limits == (serveLimits{}) {
+				want.limits = defaultServeLimits()
+			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("parseServeFlags = %+v, want %+v", got, tt.want)
 			}
