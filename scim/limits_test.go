@@ -47,10 +47,11 @@ func openSQLite(t testing.TB) storage.Store {
 
 // limitClient talks to one tenant of an httptest scimd as one credential.
 type limitClient struct {
-	t     testing.TB
-	base  string
-	token string
-	c     *http.Client
+	t      testing.TB
+	tenant storage.TenantID
+	base   string
+	token  string
+	c      *http.Client
 }
 
 // limitResponse is a response with its body read and, if JSON, decoded.
@@ -88,7 +89,7 @@ func serveLimited(t testing.TB, store storage.Store, cfg scim.Config) (*limitCli
 		if _, err := store.CreateCredential(t.Context(), tenant.ID, "c"+strconv.FormatInt(tenantSeq.Add(1), 10), hash); err != nil {
 			t.Fatal(err)
 		}
-		return &limitClient{t: t, base: srv.URL + "/tenants/" + name + "/scim/v2", token: token, c: srv.Client()}
+		return &limitClient{t: t, tenant: tenant.ID, base: srv.URL + "/tenants/" + name + "/scim/v2", token: token, c: srv.Client()}
 	}
 	return newCred(), newCred
 }
