@@ -43,6 +43,13 @@ var filterSeeds = []string{
 	`id eq "' OR 1=1 --"`,
 	`title gt 5 and active lt "x"`,
 	`phoneNumbers.value eq "+1 555 0100"`,
+	// Found by FuzzFilterMySQL: text outside ASCII against an ASCII
+	// column (ids, member ids) made MySQL fail with "Illegal mix of
+	// collations", a 500.
+	`id eq "é"`,
+	`members.value eq "é" or meta.resourceType eq "Group"`,
+	`members[value sw "ü"]`,
+	`groups.value ne "\u00e9"`,
 }
 
 // FuzzFilterSQLite parses arbitrary filters as the SCIM endpoints do and

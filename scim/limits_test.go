@@ -221,6 +221,14 @@ func runLimitTests(t *testing.T, store storage.Store) {
 		}
 	})
 
+	// Found by FuzzFilterMySQL: MySQL answered these with an error, a 500.
+	t.Run("NonASCIIIdentifier", func(t *testing.T) {
+		for _, f := range []string{`id eq "é"`, `groups.value eq "ü"`} {
+			c.do(http.MethodGet, "/Users"+filterQuery(f), nil).wantError(t, f, http.StatusBadRequest, "invalidFilter", "ASCII")
+		}
+		c.do(http.MethodGet, "/Groups"+filterQuery(`members[value eq "é"]`), nil).wantError(t, "members", http.StatusBadRequest, "invalidFilter", "ASCII")
+	})
+
 	t.Run("CountClamped", func(t *testing.T) {
 		r := c.do(http.MethodGet, "/Users?count=10", nil)
 		if r.status != http.StatusOK {

@@ -320,6 +320,9 @@ func (tr *translator) membersIn(loc location, op filter.CompareOperator, v any, 
 }
 
 func memberCompare(d Dialect, loc location, op filter.CompareOperator, v any) (sq.Sqlizer, bool, error) {
+	if err := checkASCII(loc, loc.col, v); err != nil {
+		return nil, false, err
+	}
 	if loc.typ != "membertype" {
 		return valueCompare(d, loc, "", op, v)
 	}
