@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -27,7 +28,7 @@ func TestServeSlowloris(t *testing.T) {
 	errs := make(chan error, conns)
 	started := make(chan struct{}, conns)
 	for range conns {
-		wg.Go(func() { errs <- dribble(addr, started) })
+		wg.Go(func() { errs <- dribble(t.Context(), addr, started) })
 	}
 	for range conns {
 		<-started
@@ -52,8 +53,8 @@ func TestServeSlowloris(t *testing.T) {
 // dribble connects to addr, starts a request and sends one more header
 // byte every 50ms. It returns nil once the server has closed the
 // connection, and an error if it is still open after 60s.
-func dribble(addr string, started chan<- struct{}) error {
-	conn, err := net.Dial("tcp", addr)
+func dribble(ctx context.Context, addr string, started chan<- struct{}) error {
+	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
 	if err != nil {
 		started <- struct{}{}
 		return err
