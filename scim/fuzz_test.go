@@ -166,16 +166,52 @@ var bodySeeds = []struct {
 }
 
 // FuzzBodies sends arbitrary JSON bodies with POST, PUT and PATCH to an
-// httptest scimd on SQLite: no response is a 5xx, and no error response
-// holds SQL text the body did not.
+// httptest scimd on SQLite: no response is a 5xx, no error response holds
+// SQL text the body did not, and a resource that accepted a PUT or PATCH
+// still validates against its schema. For PATCH, a non-empty op makes the
+// body one operation of op, path and value (JSON), so that mutations keep
+// the request well formed and reach the engine.
 func FuzzBodies(f *testing.F) {
 	for _, s := range bodySeeds {
-		f.Add(s.route, s.body)
+		f.Add(s.route, s.body, "", "", "")
+		if s.route != 3 && s.route != 4 {
+			continue
+		}
+		var req struct {
+			Operations []struct {
+				Op    string          `json:"op"`
+				Path  string          `json:"path"`
+				Value json.RawMessage `json:"value"`
+			}
+		}
+		if json.Unmarshal([]byte(s.body), &req) != nil {
+			continue
+		}
+		for _, o := range req.Operations {
+			f.Add(s.route, "", o.Op, o.Path, string(o.Value))
+		}
 	}
 	c, _ := serveLimited(f, openSQLite(f), scim.Config{})
 	ids := seedDirectory(c)
 	user, group := ids[0], ids[2]
-	f.Fuzz(func(t *testing.T, route uint8, body string) {
+	f.Fuzz(func(t *testing.T, route uint8, body, op, attrPath, value string) {
+		if op != "" && (route%7 == 3 || route%7 == 4) {
+			o := map[string]any{"op": op}
+			if attrPath != "" {
+				o["path"] = attrPath
+			}
+			if value != "" {
+				if !json.Valid([]byte(value)) {
+					return
+				}
+				o["value"] = json.RawMessage(value)
+			}
+			b, err := json.Marshal(map[string]any{"schemas": []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"}, "Operations": []any{o}})
+			if err != nil {
+				return
+			}
+			body = string(b)
+		}
 		body = strings.ReplaceAll(strings.ReplaceAll(body, "USER", ids[1]), "GROUP", group)
 		method, path := http.MethodPost, "/Users"
 		switch route % 7 {
