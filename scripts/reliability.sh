@@ -24,6 +24,16 @@ targets=(
 	"./scim/patch/ FuzzApply memory"
 )
 
+# deadline_race says whether a failed run is only Go's fuzz coordinator
+# race at the end of -fuzztime (golang/go#75804, fixed in Go 1.27): the
+# sole failure is a bare "context deadline exceeded", with no failing input
+# written, no failing seed and no panic.
+deadline_race() {
+	grep -qE '^ +context deadline exceeded$' "$1" &&
+		! grep -qE 'Failing input written|failure while testing seed corpus|panic:|--- FAIL: .*/' "$1" &&
+		[ "$(grep -cE '^[[:space:]]+[^[:space:]]' "$1")" -eq 1 ]
+}
+
 summary=()
 failed=0
 for t in "${targets[@]}"; do
@@ -40,6 +50,8 @@ for t in "${targets[@]}"; do
 	execs=$(grep -oE 'execs: [0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+' || true)
 	if [ "$status" -eq 0 ] && grep -qE '^(PASS|ok )' "$log"; then
 		summary+=("reliability: $label: PASS, ${execs:-0} execs in $FUZZTIME")
+	elif deadline_race "$log"; then
+		summary+=("reliability: $label: PASS, ${execs:-0} execs in $FUZZTIME (Go's end-of-fuzztime deadline race, golang/go#75804, ignored)")
 	else
 		failed=1
 		summary+=("reliability: $label: FAIL (status $status) after ${execs:-0} execs; see $log")
