@@ -11,6 +11,8 @@ ARGS ?=
 # root with an empty password answers there. The tests create databases of
 # their own on it. For any other server, set SCIMD_TEST_MYSQL_DSN instead.
 TEST_MYSQL_DSN := mysql://root@127.0.0.1:3306/
+# How long "make reliability" fuzzes each target.
+FUZZTIME ?= 60s
 GOLANGCI_LINT_VERSION := v2.15.0
 GOLANGCI_LINT ?= $(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
 
@@ -48,6 +50,18 @@ test: ## Vet, then run all tests with the race detector (MySQL too if it answers
 	fi; \
 	echo "$(GO) test -race -count=1 -timeout 30m $(TESTFLAGS) ./..."; \
 	$(GO) test -race -count=1 -timeout 30m $(TESTFLAGS) ./...
+
+# reliability fuzzes each target for FUZZTIME, one after another, on SQLite
+# and (when it answers, as for "make test") MySQL, and prints one line per
+# target with its executions. A failing input lands in the package's
+# testdata/fuzz, which "go test" then replays.
+.PHONY: reliability
+reliability: ## Fuzz every target for FUZZTIME (default 60s) each: filters, PATCH, bodies, query parameters.
+	@if [ -z "$${SCIMD_TEST_MYSQL_DSN:-}" ] && { mariadb --no-defaults -uroot -h127.0.0.1 -P3306 --protocol=tcp -e 'select 1' || \
+	     mysql --no-defaults -uroot -h127.0.0.1 -P3306 --protocol=tcp -e 'select 1'; } >/dev/null 2>&1; then \
+		SCIMD_TEST_MYSQL_DSN='$(TEST_MYSQL_DSN)'; export SCIMD_TEST_MYSQL_DSN; \
+	fi; \
+	GO='$(GO)' FUZZTIME='$(FUZZTIME)' scripts/reliability.sh
 
 .PHONY: conformance
 conformance: build ## Run Okta's and Microsoft's SCIM test suites (newman) against bin/scimd, on SQLite and MySQL.

@@ -24,7 +24,8 @@ import (
 //     value (see takeMetadataOps).
 //
 // Bodies that are not JSON objects pass unchanged; the library rejects them.
-func normalizeBody(r *http.Request, st *requestState) ([]byte, error) {
+// checkOps vets a PATCH body's operations, as sent, before any rewriting.
+func normalizeBody(r *http.Request, st *requestState, checkOps func([]any) error) ([]byte, error) {
 	var doc map[string]any
 	dec := json.NewDecoder(bytes.NewReader(st.body))
 	dec.UseNumber()
@@ -36,6 +37,9 @@ func normalizeBody(r *http.Request, st *requestState) ([]byte, error) {
 	if r.Method == http.MethodPatch {
 		opsKey, _ := keyOf(doc, "Operations")
 		ops, _ := doc[opsKey].([]any)
+		if err := checkOps(ops); err != nil {
+			return nil, err
+		}
 		var out []any
 		var meta []metadataOp
 		for _, o := range ops {

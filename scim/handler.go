@@ -39,8 +39,26 @@ type Config struct {
 	CursorKey []byte
 	// MaxBodyBytes limits request bodies (413 above it).
 	MaxBodyBytes int64
-	// MaxResults caps count; DefaultPageSize is the count when none is given.
+	// MaxResults caps count: a larger count is served as MaxResults (RFC
+	// 7644 §3.4.2.4). DefaultPageSize is the count when none is given.
 	MaxResults int
+	// MaxFilterBytes and MaxFilterTerms limit a filter's length and its
+	// number of comparisons and logical operators (400 invalidFilter
+	// above them); at most MaxFilterLength and storage.MaxFilterTerms.
+	MaxFilterBytes int
+	MaxFilterTerms int
+	// MaxPatchOperations limits the operations of one PATCH request, and
+	// MaxPatchMembers the member values they name in all (400
+	// invalidValue above them).
+	MaxPatchOperations int
+	MaxPatchMembers    int
+	// RateLimit is the sustained number of requests per second each
+	// credential may make, RateBurst the number it may make at once (at
+	// least 1). Above it scimd answers 429 with Retry-After. Zero means no
+	// limit. The buckets are per process: behind a load balancer each
+	// instance counts its own.
+	RateLimit float64
+	RateBurst int
 	// PasswordMinLength is the shortest password, in characters, that a
 	// user may be given; 0 means DefaultPasswordMinLength.
 	PasswordMinLength int
@@ -54,7 +72,8 @@ type Handler struct {
 	servers serverCache
 	cursors cursorCodec
 	walks   *walkCache
-	touched sync.Map // credential ID → time.Time of the last recorded use
+	touched sync.Map     // credential ID → time.Time of the last recorded use
+	limiter *rateLimiter // nil when requests are not rate limited
 }
 
 // NewHandler returns the SCIM handler, to be mounted at the server root: it
@@ -72,14 +91,9 @@ func NewHandler(cfg Config) (*Handler, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.MaxBodyBytes <= 0 {
-		cfg.MaxBodyBytes = DefaultMaxBodyBytes
-	}
+	applyLimitDefaults(&cfg)
 	if cfg.PasswordMinLength <= 0 {
 		cfg.PasswordMinLength = DefaultPasswordMinLength
-	}
-	if cfg.MaxResults <= 0 {
-		cfg.MaxResults = DefaultMaxResults
 	}
 	if len(cfg.CursorKey) == 0 {
 		cfg.CursorKey = make([]byte, 32)
@@ -93,6 +107,9 @@ func NewHandler(cfg Config) (*Handler, error) {
 	h := &Handler{cfg: cfg, store: cfg.Store, log: cfg.Logger,
 		cursors: cursorCodec{key: cfg.CursorKey}, walks: newWalkCache(4096)}
 	h.servers.build = h.newServer
+	if cfg.RateLimit > 0 {
+		h.limiter = newRateLimiter(cfg.RateLimit, cfg.RateBurst)
+	}
 	return h, nil
 }
 
@@ -139,6 +156,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	tenant, cred, err := h.authenticate(r, name)
 	if err != nil {
 		writeError(w, toSCIMError(h.log, r, err))
+		return
+	}
+	if h.limiter != nil && !h.limiter.allow(w, tenant.ID, cred.ID) {
 		return
 	}
 	set, err := h.cfg.Registry.ForTenant(r.Context(), string(tenant.ID), tenant.SchemaVersion)
@@ -242,7 +262,7 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, st *requestSt
 		return
 	}
 	if st.body != nil {
-		body, err := normalizeBody(r, st)
+		body, err := normalizeBody(r, st, h.checkPatchLimits)
 		if err != nil {
 			writeError(w, toSCIMError(h.log, r, err))
 			return

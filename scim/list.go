@@ -112,7 +112,7 @@ func stringList(v json.RawMessage) (string, error) {
 func (h *Handler) query(rt *schemas.ResourceType, p listParams) (storage.Query, string, error) {
 	var q storage.Query
 	if p.filter != "" {
-		e, err := parseFilter(p.filter)
+		e, err := h.limitedFilter(p.filter)
 		if err != nil {
 			return q, "", err
 		}

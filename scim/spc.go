@@ -11,7 +11,7 @@ import (
 // unsupported, so scimd serves this endpoint itself.
 func (h *Handler) serveServiceProviderConfig(w http.ResponseWriter, _ *http.Request, st *requestState) {
 	writeJSON(w, http.StatusOK, map[string]any{
-		"schemas":          []string{"urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"},
+		"schemas":          []string{"urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig", limitsURN},
 		"documentationUri": "https://github.com/scimd/scimd#readme",
 		"patch":            map[string]any{"supported": true},
 		"bulk":             map[string]any{"supported": false, "maxOperations": 0, "maxPayloadSize": 0},
@@ -26,6 +26,7 @@ func (h *Handler) serveServiceProviderConfig(w http.ResponseWriter, _ *http.Requ
 			"defaultPageSize":         DefaultPageSize,
 			"maxPageSize":             h.cfg.MaxResults,
 		},
+		limitsURN: h.limitsBlock(),
 		"authenticationSchemes": []any{map[string]any{
 			"type":        "oauthbearertoken",
 			"name":        "Bearer token",
@@ -39,6 +40,27 @@ func (h *Handler) serveServiceProviderConfig(w http.ResponseWriter, _ *http.Requ
 			"lastModified": startTime.Format(timeFormat),
 		},
 	})
+}
+
+// limitsURN names scimd's extension of /ServiceProviderConfig that
+// publishes the request limits RFC 7643 has no place for.
+const limitsURN = "urn:scimd:params:scim:schemas:extension:2.0:ServiceProviderConfig:Limits"
+
+// limitsBlock is the value of the limitsURN extension: each limit a client
+// can run into, with the error it gets above it (see the README's Limits).
+func (h *Handler) limitsBlock() map[string]any {
+	b := map[string]any{
+		"maxBodyBytes":       h.cfg.MaxBodyBytes,
+		"maxFilterBytes":     h.cfg.MaxFilterBytes,
+		"maxFilterTerms":     h.cfg.MaxFilterTerms,
+		"maxResults":         h.cfg.MaxResults,
+		"maxPatchOperations": h.cfg.MaxPatchOperations,
+		"maxPatchMembers":    h.cfg.MaxPatchMembers,
+	}
+	if l := h.limiter; l != nil {
+		b["rateLimit"] = map[string]any{"requestsPerSecond": float64(l.limit), "burst": l.burst, "per": "credential, per server instance"}
+	}
+	return b
 }
 
 // startTime dates the configuration: it is what this process serves.

@@ -65,3 +65,9 @@ type SchemaConflictError struct {
 func (e *SchemaConflictError) Error() string {
 	return fmt.Sprintf("storage: schema change of %s refused: %s (resources %v)", e.Attribute, e.Reason, e.IDs)
 }
+
+// MaxFilterTerms is the most comparisons and logical operators one filter
+// may hold: List refuses a larger filter with a FilterError, so that a
+// client cannot make the database evaluate an arbitrarily large condition.
+// Servers may set a lower limit of their own.
+const MaxFilterTerms = 100

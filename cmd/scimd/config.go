@@ -40,6 +40,8 @@ type serveConfig struct {
 	// oidc configures the admin API's token verification; the admin API
 	// is off when oidc.Issuer is empty.
 	oidc admin.OIDCConfig
+	// limits are the request limits and the HTTP server's timeouts.
+	limits serveLimits
 }
 
 // parseServeFlags reads the serve configuration from args and the
@@ -69,6 +71,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&cfg.oidc.RolesClaim, "oidc-roles-claim", orEnv("SCIMD_OIDC_ROLES_CLAIM", admin.DefaultRolesClaim), "token `claim` holding the admin roles: platform_admin, tenant_admin, auditor (env SCIMD_OIDC_ROLES_CLAIM)")
 	fs.StringVar(&cfg.oidc.TenantsClaim, "oidc-tenants-claim", orEnv("SCIMD_OIDC_TENANTS_CLAIM", admin.DefaultTenantsClaim), "token `claim` listing the tenants of a tenant_admin or auditor (env SCIMD_OIDC_TENANTS_CLAIM)")
 	fs.StringVar(&algs, "oidc-signing-algs", orEnv("SCIMD_OIDC_SIGNING_ALGS", strings.Join(admin.DefaultSigningAlgs, ",")), "comma-separated JWS `algorithms` accepted in admin API tokens (env SCIMD_OIDC_SIGNING_ALGS)")
+	readLimits := registerLimitFlags(fs, orEnv, &cfg.limits)
 	fs.Usage = func() {
 		_, _ = fmt.Fprint(fs.Output(), "Usage: scimd serve [flags]\n\nFlags given on the command line override environment variables, which override the defaults shown.\n\n")
 		fs.PrintDefaults()
@@ -95,6 +98,9 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		}
 	}
 	err := validate(fs, &cfg, level, minLength)
+	if err == nil {
+		err = readLimits()
+	}
 	if err != nil {
 		_, _ = fmt.Fprintf(stderr, "scimd serve: %v\n", err)
 		return serveConfig{}, fmt.Errorf("%w: %w", errUsage, err)

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/scimd/scimd/admin"
 )
@@ -96,6 +97,18 @@ func TestParseServeFlagsPrecedence(t *testing.T) {
 			want: serveConfig{addr: defaultAddr, db: defaultDB, logFormat: "text", logLevel: slog.LevelInfo, passwordMinLength: 8,
 				oidc: admin.OIDCConfig{Issuer: "https://flag.example.com", Audience: "flag", RolesClaim: "r", TenantsClaim: "t", SigningAlgs: []string{"RS256", "PS256"}}},
 		},
+		{
+			name: "limits from the environment and flags",
+			env:  map[string]string{"SCIMD_RATE_LIMIT": "5", "SCIMD_RATE_BURST": "9", "SCIMD_MAX_PATCH_MEMBERS": "50"},
+			args: []string{"--rate-burst", "3", "--read-header-timeout", "2s", "--max-filter-terms", "10", "--max-body-bytes", "4096"},
+			want: serveConfig{addr: defaultAddr, db: defaultDB, logFormat: "text", logLevel: slog.LevelInfo, passwordMinLength: 8,
+				limits: func() serveLimits {
+					l := defaultServeLimits()
+					l.rateLimit, l.rateBurst, l.maxPatchMembers = 5, 3, 50
+					l.readHeaderTimeout, l.maxFilterTerms, l.maxBodyBytes = 2*time.Second, 10, 4096
+					return l
+				}()},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,6 +119,9 @@ func TestParseServeFlagsPrecedence(t *testing.T) {
 			want := tt.want
 			if want.oidc.RolesClaim == "" {
 				want.oidc = defaultOIDC
+			}
+			if want.limits == (serveLimits{}) {
+				want.limits = defaultServeLimits()
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("parseServeFlags = %+v, want %+v", got, tt.want)
@@ -133,6 +149,10 @@ func TestParseServeFlagsErrors(t *testing.T) {
 		{name: "OIDC issuer not a URL", env: map[string]string{"SCIMD_OIDC_ISSUER": "idp.example.com", "SCIMD_OIDC_AUDIENCE": "a"}, wantOutput: `invalid OIDC issuer "idp.example.com"`},
 		{name: "OIDC symmetric algorithm", args: []string{"--oidc-issuer", "https://idp.example.com", "--oidc-audience", "a", "--oidc-signing-algs", "HS256"}, wantOutput: `unsupported OIDC signing algorithm "HS256"`},
 		{name: "empty sqlite path", args: []string{"--db", "sqlite:"}, wantOutput: "want sqlite:PATH"},
+		{name: "filter terms over the storage cap", args: []string{"--max-filter-terms", "101"}, wantOutput: `invalid --max-filter-terms "101": want an integer from 1 to 100`},
+		{name: "negative rate limit", env: map[string]string{"SCIMD_RATE_LIMIT": "-1"}, wantOutput: `invalid --rate-limit "-1"`},
+		{name: "zero timeout", args: []string{"--read-timeout", "0s"}, wantOutput: `invalid --read-timeout "0s"`},
+		{name: "body limit not a number", args: []string{"--max-body-bytes", "1MB"}, wantOutput: `invalid --max-body-bytes "1MB"`},
 		{name: "bad mysql URL", args: []string{"--db", "mysql://u:se%ZZcret@db/scimd"}, wantOutput: `invalid database URL "mysql://u:xxxxx@db/scimd"`},
 	}
 	for _, tt := range tests {

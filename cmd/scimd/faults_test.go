@@ -67,7 +67,7 @@ func newFaultServer(t *testing.T, store storage.Store) *faultServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := newHandler(store, discardLogger(), nil, 0, auth)
+	h, err := newHandler(store, discardLogger(), scim.Config{}, auth)
 	if err != nil {
 		t.Fatal(err)
 	}

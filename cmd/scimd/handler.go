@@ -28,7 +28,9 @@ const readyTimeout = 2 * time.Second
 //	              nil
 //
 // The metrics registry is the handler's own: no global state.
-func newHandler(store storage.Store, logger *slog.Logger, cursorKey []byte, passwordMinLength int, adminAuth *admin.Authenticator) (http.Handler, error) {
+//
+// api configures the SCIM API; newHandler sets its Store and Logger.
+func newHandler(store storage.Store, logger *slog.Logger, api scim.Config, adminAuth *admin.Authenticator) (http.Handler, error) {
 	reg, err := newRegistry(store)
 	if err != nil {
 		return nil, err
@@ -38,12 +40,13 @@ func newHandler(store storage.Store, logger *slog.Logger, cursorKey []byte, pass
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	api, err := scim.NewHandler(scim.Config{Store: store, Logger: logger, CursorKey: cursorKey, PasswordMinLength: passwordMinLength})
+	api.Store, api.Logger = store, logger
+	scimHandler, err := scim.NewHandler(api)
 	if err != nil {
 		return nil, err
 	}
-	api.Register(mux)
-	admin.NewHandler(admin.Config{Store: store, Logger: logger, Auth: adminAuth, PasswordMinLength: passwordMinLength}).Register(mux)
+	scimHandler.Register(mux)
+	admin.NewHandler(admin.Config{Store: store, Logger: logger, Auth: adminAuth, PasswordMinLength: api.PasswordMinLength}).Register(mux)
 	mux.Handle("GET "+pathMetrics, metricsHandler(reg, logger))
 	mux.HandleFunc("GET "+pathHealthz, func(w http.ResponseWriter, _ *http.Request) {
 		writeText(w, http.StatusOK, "ok")

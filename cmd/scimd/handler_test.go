@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
 )
 
@@ -93,7 +94,7 @@ func TestUnknownPath(t *testing.T) {
 
 func mustHandler(t *testing.T, store storage.Store) http.Handler {
 	t.Helper()
-	h, err := newHandler(store, discardLogger(), nil, 0, nil)
+	h, err := newHandler(store, discardLogger(), scim.Config{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,7 +40,7 @@ func newMetricsServer(t *testing.T) (*httptest.Server, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := newHandler(store, discardLogger(), nil, 0, nil)
+	h, err := newHandler(store, discardLogger(), scim.Config{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,16 +15,8 @@ import (
 	"github.com/scimd/scimd/storage"
 )
 
-// HTTP server limits. The write timeout leaves room for large list
-// responses; the shutdown timeout lets requests in flight finish.
-const (
-	readHeaderTimeout = 10 * time.Second
-	readTimeout       = 30 * time.Second
-	writeTimeout      = 60 * time.Second
-	idleTimeout       = 120 * time.Second
-	maxHeaderBytes    = 64 << 10
-	shutdownTimeout   = 20 * time.Second
-)
+// shutdownTimeout lets requests in flight finish at shutdown.
+const shutdownTimeout = 20 * time.Second
 
 // runServe runs the serve command: it opens the database, serves HTTP until
 // ctx is canceled, shuts the server down gracefully and closes the
@@ -67,12 +59,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		_ = ln.Close()
 		return err
 	}
-	h, err := newHandler(store, logger, []byte(cfg.cursorKey), cfg.passwordMinLength, adminAuth)
+	h, err := newHandler(store, logger, cfg.apiConfig(), adminAuth)
 	if err != nil {
 		_ = ln.Close()
 		return err
 	}
-	return serveHTTP(ctx, ln, h, logger)
+	return serveHTTP(ctx, ln, h, cfg.limits, logger)
 }
 
 // bootstrapTenant makes a new installation usable: when the database has no
@@ -156,15 +148,17 @@ func advertisedHost(addr net.Addr) string {
 }
 
 // serveHTTP serves h on ln until ctx is canceled, then shuts down
-// gracefully, waiting up to shutdownTimeout for requests in flight.
-func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger) error {
+// gracefully, waiting up to shutdownTimeout for requests in flight. The
+// timeouts of lim bound what a slow client holds: a connection that does
+// not send its headers in time (slowloris) is closed.
+func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, lim serveLimits, logger *slog.Logger) error {
 	srv := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
+		ReadHeaderTimeout: lim.readHeaderTimeout,
+		ReadTimeout:       lim.readTimeout,
+		WriteTimeout:      lim.writeTimeout,
+		IdleTimeout:       lim.idleTimeout,
+		MaxHeaderBytes:    lim.maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	served := make(chan error, 1)

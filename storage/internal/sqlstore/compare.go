@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"unicode/utf8"
+
 	sq "github.com/Masterminds/squirrel"
 	"github.com/scim2/filter-parser/v2"
 
@@ -128,6 +130,9 @@ func isMatch(op filter.CompareOperator) bool {
 // columnCompare compares a column of the resource table, where an absent
 // value is NULL.
 func columnCompare(d Dialect, loc location, col string, op filter.CompareOperator, v any) (sq.Sqlizer, error) {
+	if err := checkASCII(loc, col, v); err != nil {
+		return nil, err
+	}
 	if op == filter.PR {
 		if loc.notNull {
 			return sq.Expr("1 = 1"), nil
@@ -143,4 +148,25 @@ func columnCompare(d Dialect, loc location, col string, op filter.CompareOperato
 		return not(cond), nil
 	}
 	return cond, nil
+}
+
+// asciiColumns hold only ASCII: identifiers and timestamps. MySQL stores
+// them in the ascii character set and refuses to compare them with other
+// text ("Illegal mix of collations").
+var asciiColumns = map[string]bool{"r.id": true, "r.created": true, "r.last_modified": true,
+	"m.member_id": true, "m.group_id": true, "aa.app_id": true}
+
+// checkASCII refuses a string value with characters outside ASCII for an
+// ASCII column: it could match nothing, and every engine answers alike.
+func checkASCII(loc location, col string, v any) error {
+	s, ok := v.(string)
+	if !ok || !asciiColumns[col] {
+		return nil
+	}
+	for i := range len(s) {
+		if s[i] >= utf8.RuneSelf {
+			return storage.NewFilterError("%q holds identifiers or timestamps, which are ASCII; the value %q has other characters", loc.path, s)
+		}
+	}
+	return nil
 }

@@ -15,7 +15,7 @@ import (
 // MaxFilterNodes caps the number of comparisons and logical operators in one
 // filter, so a client cannot make the database evaluate an arbitrarily large
 // condition.
-const MaxFilterNodes = 100
+const MaxFilterNodes = storage.MaxFilterTerms
 
 // A translator turns a SCIM filter into one SQL condition on the resource
 // table aliased r. Every attribute goes through the resource type's schema
@@ -320,6 +320,9 @@ func (tr *translator) membersIn(loc location, op filter.CompareOperator, v any, 
 }
 
 func memberCompare(d Dialect, loc location, op filter.CompareOperator, v any) (sq.Sqlizer, bool, error) {
+	if err := checkASCII(loc, loc.col, v); err != nil {
+		return nil, false, err
+	}
 	if loc.typ != "membertype" {
 		return valueCompare(d, loc, "", op, v)
 	}

@@ -32,27 +32,44 @@ func StoreFactory(t *testing.T) func(t *testing.T) storage.Store {
 		t.Skip(DSNEnv + " not set")
 	}
 	server, admin := openServer(t, dsn)
-	return func(t *testing.T) storage.Store {
-		name := createDatabase(t, admin)
-		u := *server
-		u.Path = "/" + name
-		logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-		s, err := mysql.Open(t.Context(), u.String(), logger)
-		if err != nil {
-			t.Fatalf("mysql.Open: %v", err)
-		}
-		t.Cleanup(func() {
-			if err := s.Close(); err != nil {
-				t.Errorf("Close: %v", err)
-			}
-		})
-		return s
+	return func(t *testing.T) storage.Store { return open(t, server, admin) }
+}
+
+// OpenStore skips tb unless a server is configured in the environment, and
+// opens a store on a fresh database, dropped when tb ends. Fuzz targets
+// use it: each fuzzing worker gets a database of its own.
+func OpenStore(tb testing.TB) storage.Store {
+	tb.Helper()
+	dsn := os.Getenv(DSNEnv)
+	if dsn == "" {
+		tb.Skip(DSNEnv + " not set")
 	}
+	server, admin := openServer(tb, dsn)
+	return open(tb, server, admin)
+}
+
+// open opens a store on a fresh database of server.
+func open(t testing.TB, server *url.URL, admin *sql.DB) storage.Store {
+	t.Helper()
+	name := createDatabase(t, admin)
+	u := *server
+	u.Path = "/" + name
+	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	s, err := mysql.Open(t.Context(), u.String(), logger)
+	if err != nil {
+		t.Fatalf("mysql.Open: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return s
 }
 
 // openServer parses the server URL and connects to the server without a
 // database, for creating and dropping the test databases.
-func openServer(t *testing.T, dsn string) (*url.URL, *sql.DB) {
+func openServer(t testing.TB, dsn string) (*url.URL, *sql.DB) {
 	t.Helper()
 	u, err := url.Parse(dsn)
 	if err != nil {
@@ -85,7 +102,7 @@ func openServer(t *testing.T, dsn string) (*url.URL, *sql.DB) {
 }
 
 // createDatabase creates an empty database that is dropped when t ends.
-func createDatabase(t *testing.T, admin *sql.DB) string {
+func createDatabase(t testing.TB, admin *sql.DB) string {
 	t.Helper()
 	b := make([]byte, 8)
 	if _, err := rand.Read(b); err != nil {
