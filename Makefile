@@ -61,7 +61,7 @@ reliability: ## Fuzz every target for FUZZTIME (default 60s) each: filters, PATC
 	     mysql --no-defaults -uroot -h127.0.0.1 -P3306 --protocol=tcp -e 'select 1'; } >/dev/null 2>&1; then \
 		SCIMD_TEST_MYSQL_DSN='$(TEST_MYSQL_DSN)'; export SCIMD_TEST_MYSQL_DSN; \
 	fi; \
-	GO='$(GO)' FUZZTIME='$(FUZZTIME)' scripts/reliability.sh
+	GO='$(GO)' FUZZTIME='$(FUZZTIME)' conformance/reliability.sh
 
 .PHONY: conformance
 conformance: build ## Run Okta's and Microsoft's SCIM test suites (newman) against bin/scimd, on SQLite and MySQL.
