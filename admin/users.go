@@ -3,8 +3,10 @@ package admin
 import (
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -123,9 +125,15 @@ var basicSearch = []struct{ param, attr, sub string }{
 	{"phone", "phoneNumbers", "value"},
 }
 
+// customParam prefixes a basic search parameter on a custom attribute of
+// the tenant's schema (custom.badgeId=B-1), as the CSV export heads its
+// columns.
+const customParam = "custom."
+
 // searchFilter reads the search parameters of q: the basic ones (status,
-// email, phone, userName, externalId; each an exact match as SCIM's eq
-// compares) and filter (any SCIM filter), all of which must hold.
+// email, phone, userName, externalId, custom.NAME for a custom attribute
+// or identifier; each an exact match as SCIM's eq compares) and filter
+// (any SCIM filter), all of which must hold.
 func searchFilter(q url.Values) (filter.Expression, error) {
 	var e filter.Expression
 	if f := q.Get("filter"); f != "" {
@@ -144,6 +152,24 @@ func searchFilter(q url.Values) (filter.Expression, error) {
 			path.SubAttribute = ptr(b.sub)
 		}
 		e = and(e, &filter.AttributeExpression{AttributePath: path, Operator: filter.EQ, CompareValue: q.Get(b.param)})
+	}
+	// custom.NAME: a custom attribute of the tenant's schema, such as a
+	// custom identifier (an unknown NAME is the storage's FilterError, 400).
+	var customs []string
+	for name := range q {
+		if strings.HasPrefix(name, customParam) {
+			customs = append(customs, name)
+		}
+	}
+	slices.Sort(customs)
+	for _, name := range customs {
+		attr := strings.TrimPrefix(name, customParam)
+		if attr == "" || strings.ContainsAny(attr, ".[]") {
+			return nil, fmt.Errorf("%s: name one custom attribute of the tenant's schema, as custom.NAME", name)
+		}
+		e = and(e, &filter.AttributeExpression{
+			AttributePath: filter.AttributePath{URIPrefix: ptr(schemas.TenantUserURN), AttributeName: attr},
+			Operator:      filter.EQ, CompareValue: q.Get(name)})
 	}
 	if q.Has("status") {
 		s, err := statusFilter(strings.ToLower(strings.TrimSpace(q.Get("status"))))

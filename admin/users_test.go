@@ -115,6 +115,9 @@ func testUsers(t *testing.T, e *env) {
 		"status=active&userName=bob":               "",
 		"filter=" + url.QueryEscape(`userName sw "a" or userName eq "dave"`):                                           "alice,dave",
 		"filter=" + url.QueryEscape(`urn:scimd:schemas:extension:tenant:2.0:User:badgeId eq "B-1"`) + "&status=active": "alice",
+		"custom.badgeId=B-1":              "alice",
+		"custom.badgeId=B-1&userName=bob": "",
+		"custom.badgeId=B-404":            "",
 	}
 	for q, want := range search {
 		r := e.want(e.do("GET", users+"?sortBy=userName&"+q, auditor, nil), 200, "search "+q)
@@ -129,6 +132,8 @@ func testUsers(t *testing.T, e *env) {
 		"sortBy=" + url.QueryEscape("emails["): "sortBy",
 		"sortOrder=sideways":                   "sortOrder",
 		"count=many":                           "count",
+		"custom.nosuch=x":                      "nosuch",
+		"custom.=x":                            "custom.",
 	} {
 		r := e.want(e.do("GET", users+"?"+q, auditor, nil), 400, "bad search "+q)
 		if d, _ := r.body["detail"].(string); !strings.Contains(d, detail) {
