@@ -61,6 +61,11 @@ func Open(ctx context.Context, rawURL string, logger *slog.Logger) (storage.Stor
 	if cfg.DBName == "" {
 		return nil, errors.New("mysql: the URL names no database (mysql://USER:PASSWORD@HOST:PORT/DBNAME)")
 	}
+	if logger != nil {
+		// The driver's own messages (a connection that broke mid-packet,
+		// say) go through slog, as a warning, instead of to stderr.
+		cfg.Logger = driverLogger{logger}
+	}
 	connector, err := mysql.NewConnector(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("mysql: %w", err)
@@ -214,4 +219,13 @@ func fullScans(ctx context.Context, db *sql.DB, query string, args []any) ([]str
 		}
 	}
 	return out, rows.Err()
+}
+
+// driverLogger passes the MySQL driver's messages to slog. They name
+// connections and packets, never credentials or query values.
+type driverLogger struct{ logger *slog.Logger }
+
+// Print logs one driver message as a warning.
+func (l driverLogger) Print(v ...any) {
+	l.logger.Warn("mysql driver", "msg", fmt.Sprint(v...))
 }
