@@ -441,6 +441,14 @@ func testTenants(t *testing.T, e *env) {
 // status.
 func scimDo(t *testing.T, e *env, method, path, token, body string) int {
 	t.Helper()
+	status, _ := scimRequest(t, e, method, path, token, body)
+	return status
+}
+
+// scimRequest sends a SCIM request (path from the server's root) with a
+// tenant's bearer token and returns the status and the body.
+func scimRequest(t *testing.T, e *env, method, path, token, body string) (int, []byte) {
+	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), method, e.url+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -451,9 +459,32 @@ func scimDo(t *testing.T, e *env, method, path, token, body string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	_ = resp.Body.Close()
-	return resp.StatusCode
+	defer func() { _ = resp.Body.Close() }()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, raw
+}
+
+// roles are tokens of the usual callers of the user tests: a platform
+// admin, acme's tenant admin and auditor, and a token of no role.
+type roles struct{ platform, acmeAdmin, auditor, noRole string }
+
+// acmeAndBeta creates the tenants acme and beta and returns the tokens of
+// the usual callers.
+func acmeAndBeta(t *testing.T, e *env) roles {
+	t.Helper()
+	r := roles{
+		platform:  e.iss.token(t, "root", []string{admin.RolePlatformAdmin}, nil),
+		acmeAdmin: e.iss.token(t, "alice", []string{admin.RoleTenantAdmin}, []string{"acme"}),
+		auditor:   e.iss.token(t, "audrey", []string{admin.RoleAuditor}, []string{"acme"}),
+		noRole:    e.iss.token(t, "nobody", nil, []string{"acme"}),
+	}
+	for _, name := range []string{"acme", "beta"} {
+		e.want(e.do("POST", "/admin/v1/tenants", r.platform, map[string]any{"name": name}), 201, "create "+name)
+	}
+	return r
 }
 
 func testCredentials(t *testing.T, e *env) {

@@ -2,9 +2,7 @@ package admin_test
 
 import (
 	"encoding/json"
-	"io"
 	"log/slog"
-	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -30,28 +28,14 @@ func TestAuditMySQL(t *testing.T) {
 	testAudit(t, newEnv(t, mysqltest.StoreFactory(t)(t)))
 }
 
-// scimCall sends a SCIM request and returns the status and the decoded
-// body.
+// scimCall sends a SCIM request to tenant acme and returns the status and
+// the decoded body.
 func scimCall(t *testing.T, e *env, method, path, token, body string) (int, map[string]any) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), method, e.url+"/tenants/acme/scim/v2"+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/scim+json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	status, raw := scimRequest(t, e, method, "/tenants/acme/scim/v2"+path, token, body)
 	var out map[string]any
 	_ = json.Unmarshal(raw, &out)
-	return resp.StatusCode, out
+	return status, out
 }
 
 // testAudit makes writes of every kind through SCIM and the admin API,

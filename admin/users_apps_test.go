@@ -3,18 +3,12 @@ package admin_test
 import (
 	"testing"
 
-	"github.com/scimd/scimd/admin"
 	"github.com/scimd/scimd/storage"
 )
 
 func testUserApps(t *testing.T, e *env) {
-	platform := e.iss.token(t, "root", []string{admin.RolePlatformAdmin}, nil)
-	acmeAdmin := e.iss.token(t, "alice", []string{admin.RoleTenantAdmin}, []string{"acme"})
-	auditor := e.iss.token(t, "audrey", []string{admin.RoleAuditor}, []string{"acme"})
-	noRole := e.iss.token(t, "nobody", nil, []string{"acme"})
-	for _, name := range []string{"acme", "beta"} {
-		e.want(e.do("POST", "/admin/v1/tenants", platform, map[string]any{"name": name}), 201, "create "+name)
-	}
+	r0 := acmeAndBeta(t, e)
+	platform, acmeAdmin, auditor, noRole := r0.platform, r0.acmeAdmin, r0.auditor, r0.noRole
 	users := "/admin/v1/tenants/acme/users"
 	create := func(tenant, name string) string {
 		t.Helper()

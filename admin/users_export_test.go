@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/scimd/scimd/admin"
 	"github.com/scimd/scimd/schemas"
 )
 
@@ -65,13 +64,8 @@ func byHeader(t *testing.T, rows [][]string) []map[string]string {
 }
 
 func testUserExport(t *testing.T, e *env) {
-	platform := e.iss.token(t, "root", []string{admin.RolePlatformAdmin}, nil)
-	acmeAdmin := e.iss.token(t, "alice", []string{admin.RoleTenantAdmin}, []string{"acme"})
-	auditor := e.iss.token(t, "audrey", []string{admin.RoleAuditor}, []string{"acme"})
-	noRole := e.iss.token(t, "nobody", nil, []string{"acme"})
-	for _, name := range []string{"acme", "beta"} {
-		e.want(e.do("POST", "/admin/v1/tenants", platform, map[string]any{"name": name}), 201, "create "+name)
-	}
+	r0 := acmeAndBeta(t, e)
+	platform, acmeAdmin, auditor, noRole := r0.platform, r0.acmeAdmin, r0.auditor, r0.noRole
 	e.want(e.do("PUT", "/admin/v1/tenants/acme/schema", platform, exportSchema), 200, "schema")
 	users := "/admin/v1/tenants/acme/users"
 	givenName := "Alice, \"Al\"\nLiddell"

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/scimd/scimd/admin"
 	"github.com/scimd/scimd/schemas"
 )
 
@@ -44,13 +43,8 @@ func userNames(r response) []string {
 }
 
 func testUsers(t *testing.T, e *env) {
-	platform := e.iss.token(t, "root", []string{admin.RolePlatformAdmin}, nil)
-	acmeAdmin := e.iss.token(t, "alice", []string{admin.RoleTenantAdmin}, []string{"acme"})
-	auditor := e.iss.token(t, "audrey", []string{admin.RoleAuditor}, []string{"acme"})
-	noRole := e.iss.token(t, "nobody", nil, []string{"acme"})
-	for _, name := range []string{"acme", "beta"} {
-		e.want(e.do("POST", "/admin/v1/tenants", platform, map[string]any{"name": name}), 201, "create "+name)
-	}
+	r0 := acmeAndBeta(t, e)
+	platform, acmeAdmin, auditor, noRole := r0.platform, r0.acmeAdmin, r0.auditor, r0.noRole
 	e.want(e.do("PUT", "/admin/v1/tenants/acme/schema", platform, `{"User":[{"name":"badgeId","type":"string","identifier":true}]}`), 200, "schema")
 	tok := e.want(e.do("POST", "/admin/v1/tenants/acme/credentials", platform, map[string]any{"name": "okta"}), 201, "credential").body["token"].(string)
 	betaTok := e.want(e.do("POST", "/admin/v1/tenants/beta/credentials", platform, map[string]any{"name": "okta"}), 201, "beta credential").body["token"].(string)
