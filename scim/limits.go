@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/scimd/scimd/schemas"
+
 	scimerrors "github.com/elimity-com/scim/errors"
 	"github.com/scim2/filter-parser/v2"
 
@@ -97,7 +99,8 @@ func (h *Handler) checkPatchLimits(ops []any) error {
 
 // patchMembers counts the member values one PATCH operation names: the
 // values of an operation on the path members (or a members[...] filter,
-// which counts one), or of the members key of a path-less value.
+// which counts one), either bare or qualified with the Group schema URN, or
+// of the members key of a path-less value.
 func patchMembers(o any) int {
 	op, ok := o.(map[string]any)
 	if !ok {
@@ -110,6 +113,8 @@ func patchMembers(o any) int {
 	if k, ok := keyOf(op, "path"); ok {
 		path, _ := op[k].(string)
 		path = strings.ToLower(strings.TrimSpace(path))
+		// The attribute may be qualified with the core Group schema URN.
+		path = strings.TrimPrefix(path, strings.ToLower(schemas.GroupURN)+":")
 		if !strings.HasPrefix(path, "members") {
 			return 0
 		}
@@ -122,11 +127,15 @@ func patchMembers(o any) int {
 	if !ok {
 		return 0
 	}
-	if k, ok := keyOf(doc, "members"); ok {
-		if l, ok := doc[k].([]any); ok {
-			return len(l)
+	n := 0
+	for _, key := range []string{"members", schemas.GroupURN + ":members"} {
+		if k, ok := keyOf(doc, key); ok {
+			if l, ok := doc[k].([]any); ok {
+				n += len(l)
+			} else {
+				n++
+			}
 		}
-		return 1
 	}
-	return 0
+	return n
 }

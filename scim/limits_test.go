@@ -268,6 +268,10 @@ func runLimitTests(t *testing.T, store storage.Store) {
 			"one operation":  patchOp(add(users...)),
 			"two operations": patchOp(add(users[0], users[1]), map[string]any{"op": "remove", "path": `members[value eq "` + users[2] + `"]`}),
 			"path-less":      patchOp(map[string]any{"op": "replace", "value": map[string]any{"members": []any{member(users[0]), member(users[1]), member(users[2])}}}),
+			"URN path": patchOp(map[string]any{"op": "add", "path": "urn:ietf:params:scim:schemas:core:2.0:Group:members",
+				"value": []any{member(users[0]), member(users[1]), member(users[2])}}),
+			"URN key, path-less": patchOp(map[string]any{"op": "replace", "value": map[string]any{
+				"urn:ietf:params:scim:schemas:core:2.0:Group:members": []any{member(users[0]), member(users[1]), member(users[2])}}}),
 		} {
 			c.json(http.MethodPatch, "/Groups/"+g, body).wantError(t, name, http.StatusBadRequest, "invalidValue", "3 member values", "limit is 2")
 		}
