@@ -223,6 +223,7 @@ func runAdminTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	t.Run("user apps", func(t *testing.T) { testUserApps(t, newEnv(t, newStore(t))) })
 	t.Run("user export", func(t *testing.T) { testUserExport(t, newEnv(t, newStore(t))) })
 	t.Run("groups", func(t *testing.T) { testGroups(t, newEnv(t, newStore(t))) })
+	t.Run("never returned", func(t *testing.T) { testNeverReturned(t, newEnv(t, newStore(t))) })
 }
 
 // testAuth covers every authentication and authorization failure, and

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/elimity-com/scim/schema"
 	"github.com/scim2/filter-parser/v2"
 
 	"github.com/scimd/scimd/schemas"
@@ -91,6 +92,8 @@ func stripNever(rt *schemas.ResourceType, doc map[string]any) {
 	for _, a := range rt.Schema.Attributes {
 		if a.Returned() == "never" {
 			delete(doc, a.Name())
+		} else if v, ok := doc[a.Name()]; ok {
+			doc[a.Name()] = withoutNeverSubs(a, v)
 		}
 	}
 	declared := make(map[string]bool, len(rt.Extensions))
@@ -103,7 +106,7 @@ func stripNever(rt *schemas.ResourceType, doc map[string]any) {
 		kept := make(map[string]any, len(ext))
 		for _, a := range e.Schema.Attributes {
 			if v, ok := ext[a.Name()]; ok && a.Returned() != "never" {
-				kept[a.Name()] = v
+				kept[a.Name()] = withoutNeverSubs(a, v)
 			}
 		}
 		if len(kept) == 0 {
@@ -117,6 +120,46 @@ func stripNever(rt *schemas.ResourceType, doc map[string]any) {
 			delete(doc, k)
 		}
 	}
+}
+
+// withoutNeverSubs returns v, a value of attribute a, without the
+// sub-attributes that are never returned (a secret inside a complex or
+// multi-valued complex custom attribute). It copies what it changes: the
+// stored document stays whole.
+func withoutNeverSubs(a schema.CoreAttribute, v any) any {
+	if !a.HasSubAttributes() {
+		return v
+	}
+	var never []string
+	for _, sub := range a.SubAttributes() {
+		if sub.Returned() == "never" {
+			never = append(never, sub.Name())
+		}
+	}
+	if len(never) == 0 {
+		return v
+	}
+	strip := func(x any) any {
+		m, ok := x.(map[string]any)
+		if !ok {
+			return x
+		}
+		out := make(map[string]any, len(m))
+		for k, sv := range m {
+			if !slices.ContainsFunc(never, func(n string) bool { return strings.EqualFold(n, k) }) {
+				out[k] = sv
+			}
+		}
+		return out
+	}
+	if list, ok := v.([]any); ok {
+		out := make([]any, len(list))
+		for i, x := range list {
+			out[i] = strip(x)
+		}
+		return out
+	}
+	return strip(v)
 }
 
 // A projection is what the attributes and excludedAttributes parameters
