@@ -17,7 +17,8 @@ type assignmentJSON struct {
 
 // assignApp assigns the {id} user to the app of the body ({appId,
 // username?}) through storage.Assign; assigning again replaces the
-// username. Unknown app or user is 404, a username another user of the
+// username when the body has one and keeps everything else of the
+// assignment. Unknown app or user is 404, a username another user of the
 // app has is 409.
 func (h *Handler) assignApp(w http.ResponseWriter, r *http.Request, p Principal) {
 	t, ok := h.tenant(w, r)
@@ -25,8 +26,8 @@ func (h *Handler) assignApp(w http.ResponseWriter, r *http.Request, p Principal)
 		return
 	}
 	var body struct {
-		AppID    string `json:"appId"`
-		Username string `json:"username"`
+		AppID    string  `json:"appId"`
+		Username *string `json:"username"`
 	}
 	if !readJSON(w, r, &body) {
 		return
@@ -35,7 +36,24 @@ func (h *Handler) assignApp(w http.ResponseWriter, r *http.Request, p Principal)
 		writeError(w, http.StatusBadRequest, "appId is required: the ID of one of the tenant's apps")
 		return
 	}
-	a, err := h.store.Assign(r.Context(), t.ID, storage.AppAssignment{App: body.AppID, User: r.PathValue("id"), Username: body.Username})
+	// Assigning again changes the username only: the assignment's other
+	// values (externalAccountId, customAppData, set through SCIM) stay, and
+	// so does the username when the body has none.
+	want := storage.AppAssignment{App: body.AppID, User: r.PathValue("id")}
+	current, err := h.store.UserApps(r.Context(), t.ID, want.User)
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		h.internal(w, r, "read the user's apps", err)
+		return
+	}
+	for _, c := range current {
+		if c.App == want.App {
+			want = c
+		}
+	}
+	if body.Username != nil {
+		want.Username = *body.Username
+	}
+	a, err := h.store.Assign(r.Context(), t.ID, want)
 	if ve, ok := errors.AsType[*storage.ValueError](err); ok {
 		writeSCIMError(w, http.StatusBadRequest, "invalidValue", ve.Attribute+" "+ve.Detail)
 		return
@@ -48,7 +66,7 @@ func (h *Handler) assignApp(w http.ResponseWriter, r *http.Request, p Principal)
 		writeError(w, http.StatusNotFound, "the tenant has no user with this ID")
 		return
 	case errors.Is(err, storage.ErrConflict):
-		writeSCIMError(w, http.StatusConflict, "uniqueness", "another user of the app has the username "+body.Username)
+		writeSCIMError(w, http.StatusConflict, "uniqueness", "another user of the app has the username "+want.Username)
 		return
 	case err != nil:
 		h.internal(w, r, "assign app", err)

@@ -65,6 +65,22 @@ func testUserApps(t *testing.T, e *env) {
 		t.Errorf("bob's apps after refused assignments = %+v", got)
 	}
 
+	// Assigning again keeps what SCIM set beside the username, and the
+	// username itself when the body has none.
+	ten, err := e.store.Tenant(t.Context(), "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.store.Assign(t.Context(), ten.ID, storage.AppAssignment{App: slack, User: alice, Username: "alice",
+		ExternalAccountID: "EXT-9", CustomAppData: map[string]any{"role": "owner"}}); err != nil {
+		t.Fatal(err)
+	}
+	e.want(e.do("POST", users+"/"+alice+"/apps", acmeAdmin, map[string]any{"appId": slack, "username": "alice.2"}), 200, "reassign alice")
+	e.want(e.do("POST", users+"/"+alice+"/apps", acmeAdmin, map[string]any{"appId": slack}), 200, "reassign alice without username")
+	if got := apps("acme", alice); len(got) != 1 || got[0].Username != "alice.2" || got[0].ExternalAccountID != "EXT-9" || got[0].CustomAppData["role"] != "owner" {
+		t.Errorf("alice's assignment after admin reassignments = %+v, want username alice.2 and SCIM's externalAccountId and customAppData kept", got)
+	}
+
 	// Roles.
 	for _, c := range []struct {
 		method, path string
@@ -79,7 +95,7 @@ func testUserApps(t *testing.T, e *env) {
 	}
 	e.want(e.do("POST", "/admin/v1/tenants/beta/users/"+zed+"/apps", acmeAdmin, map[string]any{"appId": betaApp}), 403, "acme admin assigns in beta")
 	e.want(e.do("DELETE", "/admin/v1/tenants/beta/users/"+zed+"/apps/"+betaApp, acmeAdmin, nil), 403, "acme admin unassigns in beta")
-	if got := apps("acme", alice); len(got) != 1 || got[0].Username != "alice" {
+	if got := apps("acme", alice); len(got) != 1 || got[0].Username != "alice.2" {
 		t.Errorf("alice's apps after refused writes = %+v", got)
 	}
 	if got := apps("beta", zed); len(got) != 0 {
