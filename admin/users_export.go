@@ -17,6 +17,11 @@ import (
 // its memory does not grow with the number of users exported.
 const exportPage = 500
 
+// exportPageTimeout is how long the export may take to write one page to
+// the client, in place of the server's write timeout for the whole
+// response.
+const exportPageTimeout = time.Minute
+
 // A column is one column of the CSV export: its header and its cell of a
 // user (the document as clients see it, scim.Visible).
 type column struct {
@@ -190,7 +195,12 @@ func (h *Handler) exportUsers(w http.ResponseWriter, r *http.Request, p Principa
 	}
 	_ = cw.Write(row)
 	rows := 0
+	// The server's write timeout bounds a whole response; an export of a
+	// large tenant takes longer. Each page gets its own deadline instead, so
+	// a client that stops reading is still cut off.
+	rc := http.NewResponseController(w)
 	for {
+		_ = rc.SetWriteDeadline(time.Now().Add(exportPageTimeout))
 		for _, res := range page.Resources {
 			doc := scim.Visible(rt, res.Attributes)
 			for i, c := range cols {
@@ -204,9 +214,7 @@ func (h *Handler) exportUsers(w http.ResponseWriter, r *http.Request, p Principa
 			h.logger.InfoContext(r.Context(), "admin API: user export cut: client gone", "tenant", t.Name, "rows", rows, "err", err)
 			return
 		}
-		if f, ok := w.(http.Flusher); ok {
-			f.Flush()
-		}
+		_ = rc.Flush()
 		if page.NextCursor == "" {
 			break
 		}
