@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/scimd/scimd/storage"
 )
 
 // neverSchema has custom attributes with sub-attributes that are never
@@ -42,6 +44,19 @@ func testNeverReturned(t *testing.T, e *env) {
 	bobID, _ := r.body["id"].(string)
 	e.want(e.do("PATCH", "/admin/v1/tenants/acme/users/"+bobID, who.acmeAdmin,
 		`{"`+ext+`":{"apiKeys":[{"label":"ci2","secret":"SECRET-BOB2-key"}]}}`), 200, "admin merge patch")
+
+	// The merge patch named apiKeys only: pin keeps its hidden code.
+	ten, err := e.store.Tenant(t.Context(), "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := e.store.Get(t.Context(), ten.ID, userType(t, e, ten), bobID, storage.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(stored.Attributes[ext]); !strings.Contains(got, "SECRET-BOB-pin") || !strings.Contains(got, "SECRET-BOB2-key") {
+		t.Errorf("bob's stored custom attributes after a merge patch of apiKeys = %s, want pin.code kept and the new key", got)
+	}
 
 	reads := map[string]string{}
 	_, raw := scimRequest(t, e, "GET", "/tenants/acme/scim/v2/Users/"+id, tok, "")

@@ -134,7 +134,7 @@ const customParam = "custom."
 // email, phone, userName, externalId, custom.NAME for a custom attribute
 // or identifier; each an exact match as SCIM's eq compares) and filter
 // (any SCIM filter), all of which must hold.
-func searchFilter(q url.Values) (filter.Expression, error) {
+func searchFilter(q url.Values, rt *schemas.ResourceType) (filter.Expression, error) {
 	var e filter.Expression
 	if f := q.Get("filter"); f != "" {
 		parsed, err := scim.ParseFilter(f)
@@ -163,13 +163,11 @@ func searchFilter(q url.Values) (filter.Expression, error) {
 	}
 	slices.Sort(customs)
 	for _, name := range customs {
-		attr := strings.TrimPrefix(name, customParam)
-		if attr == "" || strings.ContainsAny(attr, ".[]") {
-			return nil, fmt.Errorf("%s: name one custom attribute of the tenant's schema, as custom.NAME", name)
+		v, path, err := customValue(rt, name, q.Get(name))
+		if err != nil {
+			return nil, err
 		}
-		e = and(e, &filter.AttributeExpression{
-			AttributePath: filter.AttributePath{URIPrefix: ptr(schemas.TenantUserURN), AttributeName: attr},
-			Operator:      filter.EQ, CompareValue: q.Get(name)})
+		e = and(e, &filter.AttributeExpression{AttributePath: path, Operator: filter.EQ, CompareValue: v})
 	}
 	if q.Has("status") {
 		s, err := statusFilter(strings.ToLower(strings.TrimSpace(q.Get("status"))))
@@ -195,13 +193,45 @@ func (h *Handler) listError(w http.ResponseWriter, r *http.Request, err error) {
 	h.internal(w, r, "list users", err)
 }
 
+// customValue reads the basic search parameter custom.NAME=raw: the path
+// of the tenant's custom attribute NAME, and raw as a value of its type.
+func customValue(rt *schemas.ResourceType, param, raw string) (any, filter.AttributePath, error) {
+	name := strings.TrimPrefix(param, customParam)
+	path := filter.AttributePath{URIPrefix: ptr(schemas.TenantUserURN), AttributeName: name}
+	a, err := rt.Resolve(path)
+	if name == "" || strings.ContainsAny(name, ".[]") || err != nil || a.Type() == "complex" {
+		return nil, path, fmt.Errorf("%s: name one custom attribute of the tenant's schema that is not complex, as custom.NAME", param)
+	}
+	switch a.Type() {
+	case "integer":
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return nil, path, fmt.Errorf("%s is an integer attribute: %q is not an integer", param, raw)
+		}
+		return n, path, nil
+	case "decimal":
+		f, err := strconv.ParseFloat(raw, 64)
+		if err != nil {
+			return nil, path, fmt.Errorf("%s is a decimal attribute: %q is not a number", param, raw)
+		}
+		return f, path, nil
+	case "boolean":
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return nil, path, fmt.Errorf("%s is a boolean attribute: %q is not true or false", param, raw)
+		}
+		return b, path, nil
+	}
+	return raw, path, nil
+}
+
 // userQuery reads the search (searchFilter), paging (count, startIndex,
 // cursor) and order (sortBy, sortOrder) parameters of the user list. A
 // cursor parameter, empty for the first page, selects cursor pagination.
-func userQuery(q url.Values) (storage.Query, error) {
+func userQuery(q url.Values, rt *schemas.ResourceType) (storage.Query, error) {
 	query := storage.Query{Count: defaultUserPage, StartIndex: 1}
 	var err error
-	if query.Filter, err = searchFilter(q); err != nil {
+	if query.Filter, err = searchFilter(q, rt); err != nil {
 		return query, err
 	}
 	for name, dst := range map[string]*int{"count": &query.Count, "startIndex": &query.StartIndex} {
@@ -261,13 +291,13 @@ func nextCursor(page storage.Page) string {
 // with the total and, unless it is the last page, the cursor of the next
 // one (next_cursor, for the cursor parameter).
 func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request, _ Principal) {
-	query, err := userQuery(r.URL.Query())
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
-		return
-	}
 	t, rt, ok := h.userType(w, r)
 	if !ok {
+		return
+	}
+	query, err := userQuery(r.URL.Query(), rt)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	page, err := h.store.List(r.Context(), t.ID, rt, query)
@@ -293,13 +323,13 @@ func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request, _ Principal)
 // of them without search parameters), in total and by status, without
 // reading any user: storage.List with Count 0.
 func (h *Handler) countUsers(w http.ResponseWriter, r *http.Request, _ Principal) {
-	base, err := searchFilter(r.URL.Query())
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
-		return
-	}
 	t, rt, ok := h.userType(w, r)
 	if !ok {
+		return
+	}
+	base, err := searchFilter(r.URL.Query(), rt)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	count := func(f filter.Expression) (int, bool) {

@@ -165,8 +165,12 @@ func (h *Handler) exportUsers(w http.ResponseWriter, r *http.Request, p Principa
 			return
 		}
 	}
+	t, rt, ok := h.userType(w, r)
+	if !ok {
+		return
+	}
 	noSort := q.Get("sortBy") == ""
-	query, err := userQuery(q)
+	query, err := userQuery(q, rt)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
@@ -175,10 +179,6 @@ func (h *Handler) exportUsers(w http.ResponseWriter, r *http.Request, p Principa
 		query.SortBy, query.Descending = nil, false
 	}
 	query.Keyset, query.Cursor, query.Total, query.Count = true, "", false, exportPage
-	t, rt, ok := h.userType(w, r)
-	if !ok {
-		return
-	}
 	page, err := h.store.List(r.Context(), t.ID, rt, query)
 	if err != nil {
 		h.listError(w, r, err)

@@ -45,7 +45,7 @@ func userNames(r response) []string {
 func testUsers(t *testing.T, e *env) {
 	r0 := acmeAndBeta(t, e)
 	platform, acmeAdmin, auditor, noRole := r0.platform, r0.acmeAdmin, r0.auditor, r0.noRole
-	e.want(e.do("PUT", "/admin/v1/tenants/acme/schema", platform, `{"User":[{"name":"badgeId","type":"string","identifier":true}]}`), 200, "schema")
+	e.want(e.do("PUT", "/admin/v1/tenants/acme/schema", platform, `{"User":[{"name":"badgeId","type":"string","identifier":true},{"name":"level","type":"integer"},{"name":"vip","type":"boolean"}]}`), 200, "schema")
 	tok := e.want(e.do("POST", "/admin/v1/tenants/acme/credentials", platform, map[string]any{"name": "okta"}), 201, "credential").body["token"].(string)
 	betaTok := e.want(e.do("POST", "/admin/v1/tenants/beta/credentials", platform, map[string]any{"name": "okta"}), 201, "beta credential").body["token"].(string)
 
@@ -65,7 +65,7 @@ func testUsers(t *testing.T, e *env) {
 		ids[userName] = res["id"].(string)
 	}
 	create(tok, "alice", `,"externalId":"ext-a","password":"correct horse","emails":[{"value":"alice@example.com","primary":true}],`+
-		`"phoneNumbers":[{"value":"+1 555 010 0001"}],"urn:scimd:schemas:extension:tenant:2.0:User":{"badgeId":"B-1"}`)
+		`"phoneNumbers":[{"value":"+1 555 010 0001"}],"urn:scimd:schemas:extension:tenant:2.0:User":{"badgeId":"B-1","level":3,"vip":true}`)
 	create(tok, "bob", `,"`+schemas.ScimdUserURN+`":{"status":"pending"}`)
 	create(tok, "carol", `,"active":false`)
 	create(tok, "dave", `,"`+schemas.ScimdUserURN+`":{"status":"suspended"}`)
@@ -112,6 +112,9 @@ func testUsers(t *testing.T, e *env) {
 		"custom.badgeId=B-1":              "alice",
 		"custom.badgeId=B-1&userName=bob": "",
 		"custom.badgeId=B-404":            "",
+		"custom.level=3":                  "alice",
+		"custom.level=4":                  "",
+		"custom.vip=true&custom.level=3":  "alice",
 	}
 	for q, want := range search {
 		r := e.want(e.do("GET", users+"?sortBy=userName&"+q, auditor, nil), 200, "search "+q)
@@ -128,6 +131,8 @@ func testUsers(t *testing.T, e *env) {
 		"count=many":                           "count",
 		"custom.nosuch=x":                      "nosuch",
 		"custom.=x":                            "custom.",
+		"custom.level=high":                    "integer",
+		"custom.vip=maybe":                     "boolean",
 	} {
 		r := e.want(e.do("GET", users+"?"+q, auditor, nil), 400, "bad search "+q)
 		if d, _ := r.body["detail"].(string); !strings.Contains(d, detail) {

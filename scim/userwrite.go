@@ -82,7 +82,61 @@ func (u UserRules) MergeUser(rt *schemas.ResourceType, patch, cur map[string]any
 	if merged == nil {
 		merged = map[string]any{}
 	}
+	keepHidden(rt, merged, cur, patch)
 	return u.replace(rt, merged, cur, writePatch, now)
+}
+
+// keepHidden puts back into merged the stored values that GET does not
+// show (attributes and sub-attributes that are never returned, such as a
+// custom attribute's secret) of every attribute the patch does not name:
+// a merge patch that does not touch them must not remove them. The
+// password is kept by hashPassword instead.
+func keepHidden(rt *schemas.ResourceType, merged, cur, patch map[string]any) {
+	hides := func(a schema.CoreAttribute) bool {
+		if a.Returned() == "never" {
+			return true
+		}
+		for _, sub := range a.SubAttributes() {
+			if sub.Returned() == "never" {
+				return true
+			}
+		}
+		return false
+	}
+	restore := func(dst, stored, p map[string]any, attrs []schema.CoreAttribute) {
+		for _, a := range attrs {
+			if !hides(a) || strings.EqualFold(a.Name(), "password") {
+				continue
+			}
+			if _, named := keyOf(p, a.Name()); named {
+				continue
+			}
+			if v, ok := stored[a.Name()]; ok {
+				dst[a.Name()] = deepCopyValue(v)
+			}
+		}
+	}
+	restore(merged, cur, patch, rt.Schema.Attributes)
+	for _, e := range rt.Extensions {
+		stored, _ := cur[e.Schema.ID].(map[string]any)
+		if stored == nil {
+			continue
+		}
+		var p map[string]any
+		if k, ok := keyOf(patch, e.Schema.ID); ok {
+			if p, ok = patch[k].(map[string]any); !ok {
+				continue // the patch removes or replaces the whole extension
+			}
+		}
+		dst, _ := merged[e.Schema.ID].(map[string]any)
+		if dst == nil {
+			dst = map[string]any{}
+		}
+		restore(dst, stored, p, e.Schema.Attributes)
+		if len(dst) > 0 {
+			merged[e.Schema.ID] = dst
+		}
+	}
 }
 
 func (u UserRules) replace(rt *schemas.ResourceType, body, cur map[string]any, w userWrite, now time.Time) (map[string]any, error) {
