@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every fuzz target of scimd for FUZZTIME (default 60s) each, one
+# Runs the five fuzz targets below for FUZZTIME (default 60s) each, one
 # after another (go test -fuzz takes one target per run), and prints one
 # summary line per target:
 #
