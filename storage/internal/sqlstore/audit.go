@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	sq "github.com/Masterminds/squirrel"
 	"github.com/google/uuid"
@@ -142,23 +141,17 @@ func scanAudit(rows *sql.Rows, tenant storage.TenantID) (storage.AuditEntry, err
 	return e, nil
 }
 
-// secretKeys caches, per resource type, the lower-case keys (as
-// schemas.Attribute.Key) of the attributes the audit log redacts.
-var secretKeys sync.Map // *schemas.ResourceType → map[string]bool
-
-// secretsOf returns the keys of rt's secret attributes: those whose
-// returned is "never" (password), and any named password.
+// secretsOf returns the lower-case keys (as schemas.Attribute.Key) of rt's
+// secret attributes: those whose returned is "never" (password), and any
+// named password. It walks the schema on every call: callers build a fresh
+// *schemas.ResourceType per request, so a cache keyed by it would only grow.
 func secretsOf(rt *schemas.ResourceType) map[string]bool {
-	if m, ok := secretKeys.Load(rt); ok {
-		return m.(map[string]bool)
-	}
 	m := map[string]bool{"password": true}
 	rt.Walk(func(a schemas.Attribute) {
 		if a.Def.Returned() == "never" || strings.EqualFold(a.Def.Name(), "password") {
 			m[a.Key()] = true
 		}
 	})
-	secretKeys.Store(rt, m)
 	return m
 }
 
