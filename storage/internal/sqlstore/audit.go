@@ -135,7 +135,7 @@ func scanAudit(rows *sql.Rows, tenant storage.TenantID) (storage.AuditEntry, err
 		dec := json.NewDecoder(strings.NewReader(changes.String))
 		dec.UseNumber()
 		if err := dec.Decode(&e.Changes); err != nil {
-			return e, fmt.Errorf("decode audit changes of %s: %w", e.ID, err)
+			return e, corrupt("audit changes of "+e.ID, err)
 		}
 	}
 	return e, nil

@@ -121,7 +121,7 @@ func addRelated(r *storage.Resource, row relatedRow) error {
 		if len(row.t2) > 0 {
 			var err error
 			if a.CustomAppData, err = decodeAppData(row.t2); err != nil {
-				return fmt.Errorf("decode customAppData of %s in %s: %w", row.owner, row.id, err)
+				return corrupt("customAppData of "+row.owner+" in "+row.id, err)
 			}
 		}
 		r.Apps = append(r.Apps, a)

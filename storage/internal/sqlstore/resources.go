@@ -223,7 +223,7 @@ func decodeResource(r storage.Resource, created, modified string, doc []byte) (s
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
 	if err := dec.Decode(&r.Attributes); err != nil {
-		return r, fmt.Errorf("decode document of %s: %w", r.ID, err)
+		return r, corrupt("document of "+r.ID, err)
 	}
 	return r, nil
 }
