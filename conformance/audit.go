@@ -424,6 +424,31 @@ func testAuditIsolationAndPaging(t *testing.T, s storage.Store) {
 	if got := auditAll(t, s, b, "", 10); len(got) != 2 {
 		t.Errorf("tenant b: %d entries, want 2", len(got))
 	}
+	// A user and a group with the same ID: ResourceType tells their
+	// timelines apart; empty means both.
+	mustCreate(t, s, a, &set.User, storage.Resource{ID: "same-id", Attributes: userDoc("same")})
+	mustCreate(t, s, a, &set.Group, storage.Resource{ID: "same-id", Attributes: groupDoc("same")})
+	for _, c := range []struct {
+		rtype string
+		want  []string
+	}{
+		{schemas.UserType, []string{schemas.UserType}},
+		{schemas.GroupType, []string{schemas.GroupType}},
+		{"", []string{schemas.GroupType, schemas.UserType}},
+		{storage.AuditApp, nil},
+	} {
+		page, err := s.Audit(t.Context(), a, storage.AuditQuery{ResourceID: "same-id", ResourceType: c.rtype})
+		if err != nil {
+			t.Fatalf("Audit(same-id, %q): %v", c.rtype, err)
+		}
+		var got []string
+		for _, e := range page.Entries {
+			got = append(got, e.ResourceType)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("Audit(same-id, type %q): entries of %v, want %v", c.rtype, got, c.want)
+		}
+	}
 	// Bad input.
 	for _, q := range []storage.AuditQuery{{Cursor: "not a cursor!"}, {Cursor: "bm90LWEtdXVpZA"}} {
 		_, err := s.Audit(t.Context(), a, q)

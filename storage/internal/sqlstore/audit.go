@@ -77,6 +77,9 @@ func (s *Store) Audit(ctx context.Context, tenant storage.TenantID, q storage.Au
 	if q.ResourceID != "" {
 		b = b.Where(sq.Eq{"resource_id": q.ResourceID})
 	}
+	if q.ResourceType != "" {
+		b = b.Where(sq.Eq{"resource_type": q.ResourceType})
+	}
 	if q.Cursor != "" {
 		after, err := decodeAuditCursor(q.Cursor)
 		if err != nil {
