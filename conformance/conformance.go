@@ -74,6 +74,7 @@ func RunStorageTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{name: "AuditWrites", run: testAuditWrites},
 		{name: "AuditIsolationAndPaging", run: testAuditIsolationAndPaging},
 		{name: "AuditSecretsInside", run: testAuditSecretsInside},
+		{name: "NonASCIIIDs", run: testNonASCIIIDs},
 	})
 }
 

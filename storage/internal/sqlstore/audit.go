@@ -73,6 +73,14 @@ func (s *Store) Audit(ctx context.Context, tenant storage.TenantID, q storage.Au
 	if count < 0 || count > storage.MaxAuditCount {
 		return storage.AuditPage{}, &storage.ValueError{Attribute: "count", Detail: fmt.Sprintf("must be 1 to %d", storage.MaxAuditCount)}
 	}
+	if !asciiID(q.ResourceID) || !asciiID(q.ResourceType) {
+		if q.Cursor != "" {
+			if _, err := decodeAuditCursor(q.Cursor); err != nil {
+				return storage.AuditPage{}, err
+			}
+		}
+		return storage.AuditPage{}, nil // no resource has the ID or type
+	}
 	b := sq.Select(auditColumns...).From(auditTable).Where(sq.Eq{"tenant_id": string(tenant)})
 	if q.ResourceID != "" {
 		b = b.Where(sq.Eq{"resource_id": q.ResourceID})

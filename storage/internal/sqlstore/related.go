@@ -133,6 +133,9 @@ func addRelated(r *storage.Resource, row relatedRow) error {
 // statement (a prepared one) for a user in flat groups without apps, the
 // shape of nearly every GET /Users/{id} (see readUsers).
 func (s *Store) getUser(ctx context.Context, tenant storage.TenantID, id string, opts storage.GetOptions) (storage.Resource, error) {
+	if !asciiID(id) {
+		return storage.Resource{}, fmt.Errorf("user %q: %w", id, storage.ErrNotFound)
+	}
 	found, err := s.readUsers(ctx, tenant, []string{id}, opts)
 	if err != nil {
 		return storage.Resource{}, err
