@@ -424,6 +424,31 @@ func testAuditIsolationAndPaging(t *testing.T, s storage.Store) {
 	if got := auditAll(t, s, b, "", 10); len(got) != 2 {
 		t.Errorf("tenant b: %d entries, want 2", len(got))
 	}
+	// A user and a group with the same ID: ResourceType tells their
+	// timelines apart; empty means both.
+	mustCreate(t, s, a, &set.User, storage.Resource{ID: "same-id", Attributes: userDoc("same")})
+	mustCreate(t, s, a, &set.Group, storage.Resource{ID: "same-id", Attributes: groupDoc("same")})
+	for _, c := range []struct {
+		rtype string
+		want  []string
+	}{
+		{schemas.UserType, []string{schemas.UserType}},
+		{schemas.GroupType, []string{schemas.GroupType}},
+		{"", []string{schemas.GroupType, schemas.UserType}},
+		{storage.AuditApp, nil},
+	} {
+		page, err := s.Audit(t.Context(), a, storage.AuditQuery{ResourceID: "same-id", ResourceType: c.rtype})
+		if err != nil {
+			t.Fatalf("Audit(same-id, %q): %v", c.rtype, err)
+		}
+		var got []string
+		for _, e := range page.Entries {
+			got = append(got, e.ResourceType)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("Audit(same-id, type %q): entries of %v, want %v", c.rtype, got, c.want)
+		}
+	}
 	// Bad input.
 	for _, q := range []storage.AuditQuery{{Cursor: "not a cursor!"}, {Cursor: "bm90LWEtdXVpZA"}} {
 		_, err := s.Audit(t.Context(), a, q)
@@ -481,5 +506,75 @@ func setCustomSchemaCtx(ctx context.Context, t *testing.T, s storage.Store, tena
 	t.Helper()
 	if _, _, err := setCustomSchemaErr(ctx, t, s, tenant, expect, old, def); err != nil {
 		t.Fatalf("SetTenantSchema: %v", err)
+	}
+}
+
+// auditSecretsDef is a tenant schema with secrets inside complex values: a
+// multi-valued apiKeys whose secret is never returned, and a single-valued
+// pin whose code is never returned.
+var auditSecretsDef = schemas.Definition{
+	User: []schemas.AttributeDef{
+		{Name: "apiKeys", Type: "complex", MultiValued: true, SubAttributes: []schemas.AttributeDef{
+			{Name: "name", Type: "string"},
+			{Name: "secret", Type: "string", Returned: "never"},
+		}},
+		{Name: "pin", Type: "complex", SubAttributes: []schemas.AttributeDef{
+			{Name: "hint", Type: "string"},
+			{Name: "code", Type: "string", Returned: "never"},
+		}},
+	},
+}
+
+// testAuditSecretsInside: a never-returned sub-attribute is redacted in the
+// audit log inside a multi-valued complex attribute's elements and inside a
+// complex value, on create and on update; the other sub-attributes are kept.
+func testAuditSecretsInside(t *testing.T, s storage.Store) {
+	tenant := mustTenant(t, s, "audit-secrets")
+	set := mustCustomSchema(t, s, tenant, 0, schemas.Definition{}, auditSecretsDef)
+	rt := &set.User
+	u := mustCreate(t, s, tenant, rt, storage.Resource{Attributes: customUserDoc("ann", map[string]any{
+		"apiKeys": []any{
+			map[string]any{"name": "ci-key", "secret": "sk-first-secret"},
+			map[string]any{"name": "deploy-key", "secret": "sk-second-secret"},
+		},
+		"pin": map[string]any{"hint": "birthday", "code": "pin-code-1234"},
+	})})
+	mustUpdate(t, s, tenant, rt, u.ID, storage.UpdateOptions{}, setAttrs(func(doc map[string]any) {
+		ext := doc[schemas.TenantUserURN].(map[string]any)
+		ext["apiKeys"] = []map[string]any{ // Go-shaped, as a PATCH may build it
+			{"name": "ci-key", "secret": "sk-rotated-secret"},
+			{"name": "new-key", "secret": "sk-third-secret"},
+		}
+		ext["pin"] = map[string]any{"hint": "anniversary", "code": "pin-code-5678"}
+	}))
+	// Only the secret inside an element changes: still logged, redacted.
+	mustUpdate(t, s, tenant, rt, u.ID, storage.UpdateOptions{}, setAttrs(func(doc map[string]any) {
+		ext := doc[schemas.TenantUserURN].(map[string]any)
+		ext["apiKeys"] = []any{
+			map[string]any{"name": "ci-key", "secret": "sk-fourth-secret"},
+			map[string]any{"name": "new-key", "secret": "sk-third-secret"},
+		}
+	}))
+	log := auditAll(t, s, tenant, u.ID, 100)
+	if len(log) != 3 {
+		t.Fatalf("user timeline: %d entries, want 3 (create, 2 updates)", len(log))
+	}
+	raw, err := json.Marshal(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"sk-first-secret", "sk-second-secret", "sk-rotated-secret", "sk-third-secret",
+		"sk-fourth-secret", "pin-code-1234", "pin-code-5678"} {
+		if strings.Contains(string(raw), secret) {
+			t.Errorf("the audit log holds the secret %q: %s", secret, raw)
+		}
+	}
+	for _, kept := range []string{"ci-key", "deploy-key", "new-key", "birthday", "anniversary", storage.Redacted} {
+		if !strings.Contains(string(raw), kept) {
+			t.Errorf("the audit log lacks %q, which is no secret: %s", kept, raw)
+		}
+	}
+	if len(log[0].Changes) == 0 {
+		t.Errorf("the update that changed only a secret logged no change")
 	}
 }

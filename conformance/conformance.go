@@ -73,6 +73,8 @@ func RunStorageTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{name: "LifecycleFilters", run: testLifecycleFilters},
 		{name: "AuditWrites", run: testAuditWrites},
 		{name: "AuditIsolationAndPaging", run: testAuditIsolationAndPaging},
+		{name: "AuditSecretsInside", run: testAuditSecretsInside},
+		{name: "NonASCIIIDs", run: testNonASCIIIDs},
 	})
 }
 

@@ -108,6 +108,10 @@ type AuditQuery struct {
 	// ResourceID, when set, keeps the entries of that resource only: a
 	// user's or group's timeline.
 	ResourceID string
+	// ResourceType, when set, keeps the entries of that resource type only
+	// (schemas.UserType, schemas.GroupType, AuditApp, …); empty means any.
+	// With ResourceID it tells a user's timeline from a group's.
+	ResourceType string
 	// Count is the page size, 1 to MaxAuditCount; 0 means 100.
 	Count int
 	// Cursor is empty for the first page, or the NextCursor of the

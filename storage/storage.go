@@ -16,6 +16,11 @@ import (
 // The rt argument tells which resource type (User or Group) a call is about
 // and carries the tenant's schema, which decides how values are indexed and
 // compared.
+//
+// IDs (of resources, members, apps and credentials) and tenant names are
+// ASCII. One with any other character names nothing: it is ErrNotFound
+// where an unknown ID is, an unknown member in a member list, and an empty
+// audit timeline; Create refuses it as a resource ID with a ValueError.
 type Store interface {
 	// CreateTenant creates a tenant. It returns ErrConflict if the name is
 	// taken.

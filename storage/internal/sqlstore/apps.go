@@ -129,6 +129,9 @@ func (s *Store) App(ctx context.Context, tenant storage.TenantID, id string) (st
 }
 
 func (s *Store) getApp(ctx context.Context, q querier, tenant storage.TenantID, id string, lock bool) (storage.App, error) {
+	if !asciiID(id) {
+		return storage.App{}, fmt.Errorf("app %q: %w", id, storage.ErrAppNotFound)
+	}
 	b := sq.Select(appColumns...).From(appsTable).Where(sq.Eq{"tenant_id": string(tenant), "id": id})
 	if lock && s.d.ShareLockSuffix != "" {
 		b = b.Suffix(s.d.ShareLockSuffix)
@@ -184,6 +187,9 @@ func (s *Store) UpdateApp(ctx context.Context, tenant storage.TenantID, app stor
 // DeleteApp removes an app and its assignments, bumping the users that had
 // one.
 func (s *Store) DeleteApp(ctx context.Context, tenant storage.TenantID, id string) error {
+	if !asciiID(id) {
+		return fmt.Errorf("app %q: %w", id, storage.ErrAppNotFound)
+	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := s.exec(ctx, tx, sq.Delete(appsTable).Where(sq.Eq{"tenant_id": string(tenant), "id": id}))
 		if err != nil {
@@ -349,6 +355,9 @@ func (s *Store) Unassign(ctx context.Context, tenant storage.TenantID, appID, us
 		user, err := s.getRow(ctx, tx, tenant, usersTable, userID, true)
 		if err != nil {
 			return err
+		}
+		if !asciiID(appID) {
+			return fmt.Errorf("user %q has no assignment to app %q: %w", userID, appID, storage.ErrNotFound)
 		}
 		res, err := s.exec(ctx, tx, sq.Delete(assignmentsTable).Where(sq.Eq{"tenant_id": string(tenant), "app_id": appID, "user_id": userID}))
 		if err != nil {

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	sq "github.com/Masterminds/squirrel"
 	"github.com/google/uuid"
@@ -74,9 +73,20 @@ func (s *Store) Audit(ctx context.Context, tenant storage.TenantID, q storage.Au
 	if count < 0 || count > storage.MaxAuditCount {
 		return storage.AuditPage{}, &storage.ValueError{Attribute: "count", Detail: fmt.Sprintf("must be 1 to %d", storage.MaxAuditCount)}
 	}
+	if !asciiID(q.ResourceID) || !asciiID(q.ResourceType) {
+		if q.Cursor != "" {
+			if _, err := decodeAuditCursor(q.Cursor); err != nil {
+				return storage.AuditPage{}, err
+			}
+		}
+		return storage.AuditPage{}, nil // no resource has the ID or type
+	}
 	b := sq.Select(auditColumns...).From(auditTable).Where(sq.Eq{"tenant_id": string(tenant)})
 	if q.ResourceID != "" {
 		b = b.Where(sq.Eq{"resource_id": q.ResourceID})
+	}
+	if q.ResourceType != "" {
+		b = b.Where(sq.Eq{"resource_type": q.ResourceType})
 	}
 	if q.Cursor != "" {
 		after, err := decodeAuditCursor(q.Cursor)
@@ -136,29 +146,23 @@ func scanAudit(rows *sql.Rows, tenant storage.TenantID) (storage.AuditEntry, err
 		dec := json.NewDecoder(strings.NewReader(changes.String))
 		dec.UseNumber()
 		if err := dec.Decode(&e.Changes); err != nil {
-			return e, fmt.Errorf("decode audit changes of %s: %w", e.ID, err)
+			return e, corrupt("audit changes of "+e.ID, err)
 		}
 	}
 	return e, nil
 }
 
-// secretKeys caches, per resource type, the lower-case keys (as
-// schemas.Attribute.Key) of the attributes the audit log redacts.
-var secretKeys sync.Map // *schemas.ResourceType → map[string]bool
-
-// secretsOf returns the keys of rt's secret attributes: those whose
-// returned is "never" (password), and any named password.
+// secretsOf returns the lower-case keys (as schemas.Attribute.Key) of rt's
+// secret attributes: those whose returned is "never" (password), and any
+// named password. It walks the schema on every call: callers build a fresh
+// *schemas.ResourceType per request, so a cache keyed by it would only grow.
 func secretsOf(rt *schemas.ResourceType) map[string]bool {
-	if m, ok := secretKeys.Load(rt); ok {
-		return m.(map[string]bool)
-	}
 	m := map[string]bool{"password": true}
 	rt.Walk(func(a schemas.Attribute) {
 		if a.Def.Returned() == "never" || strings.EqualFold(a.Def.Name(), "password") {
 			m[a.Key()] = true
 		}
 	})
-	secretKeys.Store(rt, m)
 	return m
 }
 
@@ -177,10 +181,68 @@ func isSecret(secrets map[string]bool, path string) bool {
 	return strings.Trim(last, ".:") == "password"
 }
 
+// hasSecretBelow reports whether a secret attribute lies under the
+// lower-case path: a sub-attribute of a complex attribute, such as
+// "…:apikeys.secret" under "…:apikeys".
+func hasSecretBelow(secrets map[string]bool, path string) bool {
+	for k := range secrets {
+		if len(k) > len(path) && k[len(path)] == '.' && strings.HasPrefix(k, path) {
+			return true
+		}
+	}
+	return false
+}
+
+// redactBelow returns a copy of the value at a lower-case path with its
+// secret sub-attributes Redacted: in a complex value, and in every element
+// of a multi-valued one. The value is first brought to its JSON shape, so
+// that documents built in Go ([]map[string]any, structs) are redacted as
+// well as those read back.
+func redactBelow(secrets map[string]bool, path string, v any) any {
+	if v == nil {
+		return nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return storage.Redacted // cannot look inside: keep nothing
+	}
+	var shaped any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&shaped); err != nil {
+		return storage.Redacted
+	}
+	return redactShaped(secrets, path, shaped)
+}
+
+// redactShaped redacts, in place, the secret sub-attributes of a
+// JSON-shaped value at a lower-case path.
+func redactShaped(secrets map[string]bool, path string, v any) any {
+	switch v := v.(type) {
+	case []any:
+		for i, e := range v {
+			v[i] = redactShaped(secrets, path, e)
+		}
+	case map[string]any:
+		for k, sub := range v {
+			p := path + "." + strings.ToLower(k)
+			if isSecret(secrets, p) {
+				if sub != nil {
+					v[k] = storage.Redacted
+				}
+				continue
+			}
+			v[k] = redactShaped(secrets, p, sub)
+		}
+	}
+	return v
+}
+
 // diffDocs returns the attributes that differ between two documents (nil
 // for none), by path, sorted, with secrets redacted. Single-valued complex
 // attributes and extensions are compared attribute by attribute; other
-// values (multi-valued ones included) as a whole.
+// values (multi-valued ones included) as a whole, with the secret
+// sub-attributes inside them redacted.
 func diffDocs(rt *schemas.ResourceType, old, next map[string]any) []storage.AttributeChange {
 	a, b := map[string]any{}, map[string]any{}
 	flatten(a, "", old, 0)
@@ -203,13 +265,16 @@ func diffDocs(rt *schemas.ResourceType, old, next map[string]any) []storage.Attr
 			continue
 		}
 		c := storage.AttributeChange{Path: p, Old: ov, New: nv}
-		if isSecret(secrets, strings.ToLower(p)) {
+		lp := strings.ToLower(p)
+		if isSecret(secrets, lp) {
 			if ov != nil {
 				c.Old = storage.Redacted
 			}
 			if nv != nil {
 				c.New = storage.Redacted
 			}
+		} else if hasSecretBelow(secrets, lp) {
+			c.Old, c.New = redactBelow(secrets, lp, ov), redactBelow(secrets, lp, nv)
 		}
 		out = append(out, c)
 	}

@@ -15,7 +15,7 @@ import (
 // hash, with one indexed join.
 func (s *Store) Authenticate(ctx context.Context, tenantName string, tokenHash []byte) (storage.Tenant, storage.Credential, error) {
 	var t storage.Tenant
-	if len(tokenHash) != sha256.Size {
+	if len(tokenHash) != sha256.Size || !asciiID(tenantName) {
 		return t, storage.Credential{}, fmt.Errorf("credential: %w", storage.ErrNotFound)
 	}
 	cols := []string{"t.id", "t.name", "t.created", "t.schema_version"}

@@ -99,6 +99,9 @@ func (s *Store) Credentials(ctx context.Context, tenant storage.TenantID) ([]sto
 
 // RevokeCredential sets the revocation time of a valid credential.
 func (s *Store) RevokeCredential(ctx context.Context, tenant storage.TenantID, id string) error {
+	if !asciiID(id) {
+		return fmt.Errorf("credential %q: %w", id, storage.ErrNotFound)
+	}
 	now := s.now().UTC().Truncate(timePrecision)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := s.exec(ctx, tx, sq.Update(credsTable).Set("revoked", formatTime(now)).
@@ -152,6 +155,9 @@ func (s *Store) CredentialByHash(ctx context.Context, tenant storage.TenantID, t
 
 // TouchCredential moves the credential's last use forward to at.
 func (s *Store) TouchCredential(ctx context.Context, tenant storage.TenantID, id string, at time.Time) error {
+	if !asciiID(id) {
+		return fmt.Errorf("credential %q: %w", id, storage.ErrNotFound)
+	}
 	ts := formatTime(at.UTC().Truncate(timePrecision))
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := s.exec(ctx, tx, sq.Update(credsTable).Set("last_used", ts).

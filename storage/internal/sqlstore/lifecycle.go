@@ -106,7 +106,7 @@ func (s *Store) checkActors(ctx context.Context, tx *sql.Tx, tenant storage.Tena
 		return &storage.ValueError{Attribute: "delegates", Detail: "cannot name the user itself as its actor"}
 	}
 	rows, err := s.query(ctx, tx, sq.Select("id").From(usersTable.name).
-		Where(sq.Eq{"tenant_id": string(tenant), "id": actors}))
+		Where(sq.Eq{"tenant_id": string(tenant), "id": asciiIDs(actors)})) // others name no user
 	if err != nil {
 		return err
 	}

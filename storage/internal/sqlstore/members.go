@@ -181,7 +181,7 @@ func (s *Store) memberTypes(ctx context.Context, tx *sql.Tx, tenant storage.Tena
 				missing = append(missing, id)
 			}
 		}
-		for chunk := range chunks(missing) {
+		for chunk := range chunks(asciiIDs(missing)) { // others name nothing
 			rows, err := s.query(ctx, tx, sq.Select("r.id").From(t.from).Where(tenantWhere(tenant)).Where(sq.Eq{"r.id": chunk}))
 			if err != nil {
 				return nil, err
@@ -211,7 +211,7 @@ func (s *Store) editMembers(ctx context.Context, tx *sql.Tx, tenant storage.Tena
 		}
 		return s.addMembers(ctx, tx, tenant, groupID, e.Members, e.SkipUnknownMembers)
 	}
-	for chunk := range chunks(e.RemoveMembers) {
+	for chunk := range chunks(asciiIDs(e.RemoveMembers)) { // others are no members
 		if _, err := s.exec(ctx, tx, sq.Delete(membersTable).Where(sq.Eq{
 			"tenant_id": string(tenant), "group_id": groupID, "member_id": chunk})); err != nil {
 			return nil, err
@@ -374,6 +374,9 @@ func truncateRunes(s string, n int) string {
 
 // EachMember streams the members of a group from one query.
 func (s *Store) EachMember(ctx context.Context, tenant storage.TenantID, id string, fn func(storage.Member) error) error {
+	if !asciiID(id) {
+		return nil // no group has the ID: no members, as for any unknown ID
+	}
 	b := sq.Select("m.member_id", "m.member_type", "m.display").From(membersTable + " m").
 		Where(sq.Eq{"m.tenant_id": string(tenant), "m.group_id": id}).OrderBy("m.member_id")
 	rows, err := s.query(ctx, s.read, b)

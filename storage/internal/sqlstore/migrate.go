@@ -85,7 +85,7 @@ func backfillStatus(ctx context.Context, tx *sql.Tx) error {
 			dec.UseNumber()
 			if err := dec.Decode(&doc); err != nil {
 				rows.Close()
-				return fmt.Errorf("decode document of user %s: %w", c.id, err)
+				return corrupt("document of user "+c.id, err)
 			}
 			ext, _ := doc[schemas.ScimdUserURN].(map[string]any)
 			if s, _ := ext[schemas.AttrStatus].(string); s != "" {

@@ -121,7 +121,7 @@ func addRelated(r *storage.Resource, row relatedRow) error {
 		if len(row.t2) > 0 {
 			var err error
 			if a.CustomAppData, err = decodeAppData(row.t2); err != nil {
-				return fmt.Errorf("decode customAppData of %s in %s: %w", row.owner, row.id, err)
+				return corrupt("customAppData of "+row.owner+" in "+row.id, err)
 			}
 		}
 		r.Apps = append(r.Apps, a)
@@ -133,6 +133,9 @@ func addRelated(r *storage.Resource, row relatedRow) error {
 // statement (a prepared one) for a user in flat groups without apps, the
 // shape of nearly every GET /Users/{id} (see readUsers).
 func (s *Store) getUser(ctx context.Context, tenant storage.TenantID, id string, opts storage.GetOptions) (storage.Resource, error) {
+	if !asciiID(id) {
+		return storage.Resource{}, fmt.Errorf("user %q: %w", id, storage.ErrNotFound)
+	}
 	found, err := s.readUsers(ctx, tenant, []string{id}, opts)
 	if err != nil {
 		return storage.Resource{}, err

@@ -50,6 +50,9 @@ func (s *Store) CreateMany(ctx context.Context, tenant storage.TenantID, rt *sch
 	owners := make([]string, 0) // resource ID of each row of values
 	audit := make([]auditRow, 0, len(list))
 	for i, r := range list {
+		if !asciiID(r.ID) {
+			return nil, &storage.ValueError{Attribute: "id", Detail: fmt.Sprintf("%q has characters other than ASCII", r.ID)}
+		}
 		if r.ID == "" {
 			id, err := uuid.NewV7()
 			if err != nil {
@@ -173,6 +176,9 @@ func (s *Store) Get(ctx context.Context, tenant storage.TenantID, rt *schemas.Re
 }
 
 func (s *Store) getRow(ctx context.Context, q querier, tenant storage.TenantID, t table, id string, lock bool) (storage.Resource, error) {
+	if !asciiID(id) {
+		return storage.Resource{}, fmt.Errorf("%s %q: %w", typeName(t.rtype), id, storage.ErrNotFound)
+	}
 	b := sq.Select(resourceColumns...).From(t.from).Where(tenantWhere(tenant)).Where(sq.Eq{"r.id": id})
 	if lock && s.d.LockSuffix != "" {
 		b = b.Suffix(s.d.LockSuffix)
@@ -223,7 +229,7 @@ func decodeResource(r storage.Resource, created, modified string, doc []byte) (s
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
 	if err := dec.Decode(&r.Attributes); err != nil {
-		return r, fmt.Errorf("decode document of %s: %w", r.ID, err)
+		return r, corrupt("document of "+r.ID, err)
 	}
 	return r, nil
 }
@@ -384,6 +390,9 @@ func (s *Store) Delete(ctx context.Context, tenant storage.TenantID, rt *schemas
 	t, err := tableFor(rt)
 	if err != nil {
 		return err
+	}
+	if !asciiID(id) {
+		return fmt.Errorf("%s %q: %w", rt.Name, id, storage.ErrNotFound)
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		del := sq.Delete(t.name).Where(sq.Eq{"tenant_id": string(tenant), "id": id})

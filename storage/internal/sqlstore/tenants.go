@@ -42,6 +42,9 @@ func (s *Store) CreateTenant(ctx context.Context, name string) (storage.Tenant, 
 func (s *Store) Tenant(ctx context.Context, name string) (storage.Tenant, error) {
 	var t storage.Tenant
 	var id, created string
+	if !asciiID(name) {
+		return t, fmt.Errorf("tenant %q: %w", name, storage.ErrNotFound)
+	}
 	err := s.queryRow(ctx, s.read, sq.Select("id", "name", "created", "schema_version").From(tenantsTable).
 		Where(sq.Eq{"name": name}), &id, &t.Name, &created, &t.SchemaVersion)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -32,3 +32,18 @@ func (s *Store) unavailable(err error) bool {
 	}
 	return s.d.IsUnavailable != nil && s.d.IsUnavailable(err)
 }
+
+// A corruptError is a stored value that does not decode. It keeps the
+// decoder's message but not its error: a truncated document decodes to
+// io.ErrUnexpectedEOF, which must not be taken for a cut connection (and
+// answered 503, retried forever).
+type corruptError struct {
+	what string // "document of 42"
+	msg  string
+}
+
+func (e *corruptError) Error() string { return "decode " + e.what + ": " + e.msg }
+
+// corrupt returns the error of a stored value, described by what, that
+// does not decode.
+func corrupt(what string, err error) error { return &corruptError{what: what, msg: err.Error()} }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/scimd/scimd/storage"
 )
@@ -38,6 +39,20 @@ func TestMapErrUnavailable(t *testing.T) {
 	} {
 		if got := s.mapErr("op", err); errors.Is(got, storage.ErrUnavailable) {
 			t.Errorf("mapErr(%v) = %v, want it not to be ErrUnavailable", err, got)
+		}
+	}
+	// A stored document or audit change list that is cut short is corrupt
+	// data, not a cut connection: the decoder's io.ErrUnexpectedEOF and
+	// io.EOF must not make it ErrUnavailable (a 503 retried forever).
+	now := formatTime(time.Now())
+	for _, doc := range []string{`{"userName":`, `{`, ``, `[1, 2`} {
+		_, err := decodeResource(storage.Resource{ID: "u1"}, now, now, []byte(doc))
+		if err == nil {
+			t.Errorf("decodeResource(%q): no error", doc)
+			continue
+		}
+		if got := s.mapErr("get User", err); errors.Is(got, storage.ErrUnavailable) {
+			t.Errorf("mapErr(decodeResource(%q)) = %v, want it not to be ErrUnavailable", doc, got)
 		}
 	}
 }
