@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/storage"
 )
 
@@ -45,7 +46,7 @@ func newAuditEntryJSON(e storage.AuditEntry) auditEntryJSON {
 
 // tenantAudit answers a page of the tenant's audit log, newest first.
 func (h *Handler) tenantAudit(w http.ResponseWriter, r *http.Request, _ Principal) {
-	h.audit(w, r, "")
+	h.audit(w, r, "", "")
 }
 
 // userAudit answers a page of a user's timeline: the entries of the user
@@ -53,15 +54,17 @@ func (h *Handler) tenantAudit(w http.ResponseWriter, r *http.Request, _ Principa
 // first. A deleted user's timeline stays readable, so an unknown ID is no
 // error: its timeline is empty.
 func (h *Handler) userAudit(w http.ResponseWriter, r *http.Request, _ Principal) {
-	h.audit(w, r, r.PathValue("id"))
+	h.audit(w, r, schemas.UserType, r.PathValue("id"))
 }
 
-func (h *Handler) audit(w http.ResponseWriter, r *http.Request, resource string) {
+// audit answers a page of the tenant's log: every entry, or those of one
+// resource of one type.
+func (h *Handler) audit(w http.ResponseWriter, r *http.Request, resourceType, resource string) {
 	t, ok := h.tenant(w, r)
 	if !ok {
 		return
 	}
-	q := storage.AuditQuery{ResourceID: resource, Count: defaultAuditPage, Cursor: r.URL.Query().Get("cursor")}
+	q := storage.AuditQuery{ResourceType: resourceType, ResourceID: resource, Count: defaultAuditPage, Cursor: r.URL.Query().Get("cursor")}
 	if v := r.URL.Query().Get("count"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > storage.MaxAuditCount {

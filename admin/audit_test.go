@@ -208,6 +208,10 @@ func testAudit(t *testing.T, e *env) {
 	if w := []string{"update", "update", "unassign", "assign", "update", "update", "create"}; !slices.Equal(ops, w) {
 		t.Errorf("alice's timeline = %v, want %v", ops, w)
 	}
+	// A user's timeline holds users' entries only: a group's ID has none.
+	if r := e.want(e.do("GET", "/admin/v1/tenants/acme/users/"+groupID+"/audit", auditor, nil), 200, "a group's ID as a user's timeline"); len(r.body["entries"].([]any)) != 0 {
+		t.Errorf("the user timeline of a group's ID = %s, want no entries", r.raw)
+	}
 	// A deleted user's timeline stays readable.
 	r = e.want(e.do("GET", "/admin/v1/tenants/acme/users/"+bobID+"/audit?count=1", auditor, nil), 200, "bob's timeline")
 	if en := r.body["entries"].([]any); len(en) != 1 || en[0].(map[string]any)["operation"] != "delete" || r.body["next_cursor"] == "" {
