@@ -171,4 +171,17 @@ func testNonASCIIIDs(t *testing.T, s storage.Store) {
 	if len(g.Members) != 1 || g.Members[0].Value != user.ID {
 		t.Errorf("group members after the calls = %v, want [%s]", g.Members, user.ID)
 	}
+	// The group an Update returns holds no member ID it skipped.
+	for name, e := range map[string]storage.Edit{
+		"add":     {AddMembers: []storage.Member{{Value: "no-such-id"}}, SkipUnknownMembers: true},
+		"replace": {ReplaceMembers: true, Members: []storage.Member{{Value: user.ID}, {Value: "no-such-id"}}, SkipUnknownMembers: true},
+	} {
+		got, err := s.Update(ctx, tenant, groups, group.ID, storage.UpdateOptions{Members: true}, edit(e))
+		if err != nil {
+			t.Fatalf("%s with a skipped unknown member: %v", name, err)
+		}
+		if len(got.Members) != 1 || got.Members[0].Value != user.ID {
+			t.Errorf("%s with a skipped unknown member returned the members %v, want [%s]", name, got.Members, user.ID)
+		}
+	}
 }

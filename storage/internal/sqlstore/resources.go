@@ -355,10 +355,14 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, tenant storage.Tenant
 			return cur, err
 		}
 		entry.changes = append(entry.changes, memberChange(e, added))
+		newMembers, addMembers := e.Members, e.AddMembers
+		if e.SkipUnknownMembers { // the returned group holds no skipped ID
+			newMembers, addMembers = onlyAdded(newMembers, added), onlyAdded(addMembers, added)
+		}
 		if e.ReplaceMembers {
-			cur.Members = e.Members
+			cur.Members = newMembers
 		} else if cur.Members != nil {
-			cur.Members = mergeMembers(cur.Members, e.AddMembers, e.RemoveMembers)
+			cur.Members = mergeMembers(cur.Members, addMembers, e.RemoveMembers)
 		}
 	}
 	if err := s.writeAudit(ctx, tx, tenant, entry); err != nil {
@@ -367,6 +371,22 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, tenant storage.Tenant
 	cur.Meta.LastModified = now
 	cur.Meta.Version++
 	return cur, nil
+}
+
+// onlyAdded returns the members of list whose IDs are in added, in list's
+// order.
+func onlyAdded(list []storage.Member, added []string) []storage.Member {
+	in := make(map[string]bool, len(added))
+	for _, id := range added {
+		in[id] = true
+	}
+	out := make([]storage.Member, 0, len(list))
+	for _, m := range list {
+		if in[m.Value] {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // normalize round-trips a document through JSON so that documents built in
