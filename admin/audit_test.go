@@ -1,7 +1,6 @@
 package admin_test
 
 import (
-	"encoding/json"
 	"log/slog"
 	"path/filepath"
 	"slices"
@@ -32,10 +31,7 @@ func TestAuditMySQL(t *testing.T) {
 // the decoded body.
 func scimCall(t *testing.T, e *env, method, path, token, body string) (int, map[string]any) {
 	t.Helper()
-	status, raw := scimRequest(t, e, method, "/tenants/acme/scim/v2"+path, token, body)
-	var out map[string]any
-	_ = json.Unmarshal(raw, &out)
-	return status, out
+	return scimJSON(t, e, method, "/tenants/acme/scim/v2"+path, token, body)
 }
 
 // testAudit makes writes of every kind through SCIM and the admin API,

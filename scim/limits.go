@@ -56,25 +56,11 @@ func (h *Handler) limitedFilter(s string) (filter.Expression, error) {
 	if err != nil {
 		return nil, err
 	}
-	if n := filterTerms(e); n > h.cfg.MaxFilterTerms {
+	if n := storage.FilterTerms(e); n > h.cfg.MaxFilterTerms {
 		return nil, errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidFilter,
 			"the filter has "+strconv.Itoa(n)+" terms (comparisons and logical operators); the limit is "+strconv.Itoa(h.cfg.MaxFilterTerms))
 	}
 	return e, nil
-}
-
-// filterTerms counts a filter's comparisons and logical operators, as the
-// storage layer does.
-func filterTerms(e filter.Expression) int {
-	switch e := e.(type) {
-	case *filter.LogicalExpression:
-		return 1 + filterTerms(e.Left) + filterTerms(e.Right)
-	case *filter.NotExpression:
-		return 1 + filterTerms(e.Expression)
-	case *filter.ValuePath:
-		return 1 + filterTerms(e.ValueFilter)
-	}
-	return 1
 }
 
 // checkPatchLimits refuses a PATCH body (its Operations list, as decoded)

@@ -53,22 +53,10 @@ type location struct {
 }
 
 func (tr *translator) translate(e filter.Expression) (sq.Sqlizer, error) {
-	if n := countNodes(e); n > MaxFilterNodes {
+	if n := storage.FilterTerms(e); n > MaxFilterNodes {
 		return nil, storage.NewFilterError("the filter has %d terms; at most %d are allowed", n, MaxFilterNodes)
 	}
 	return tr.expr(e)
-}
-
-func countNodes(e filter.Expression) int {
-	switch e := e.(type) {
-	case *filter.LogicalExpression:
-		return 1 + countNodes(e.Left) + countNodes(e.Right)
-	case *filter.NotExpression:
-		return 1 + countNodes(e.Expression)
-	case *filter.ValuePath:
-		return 1 + countNodes(e.ValueFilter)
-	}
-	return 1
 }
 
 func (tr *translator) expr(e filter.Expression) (sq.Sqlizer, error) {
