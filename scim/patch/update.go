@@ -143,6 +143,10 @@ func (a *applier) updateList(op string, t target, v any) error {
 		return err
 	}
 	fixPrimary(t.attr.Def, list, touched)
+	// An element that held only primary, lost to another one, is empty.
+	if list = compact(list); len(list) == 0 {
+		return a.clear(t)
+	}
 	a.set(t.attr, list)
 	return nil
 }
