@@ -223,7 +223,8 @@ func runLimitTests(t *testing.T, store storage.Store) {
 
 	// Found by FuzzFilterMySQL: MySQL answered these with an error, a 500.
 	t.Run("NonASCIIIdentifier", func(t *testing.T) {
-		for _, f := range []string{`id eq "é"`, `groups.value eq "ü"`} {
+		// The JSON escape spells the same value: checked after unescaping.
+		for _, f := range []string{`id eq "é"`, `groups.value eq "ü"`, `groups ne "\u0100"`, `id eq "\u00e9"`} {
 			c.do(http.MethodGet, "/Users"+filterQuery(f), nil).wantError(t, f, http.StatusBadRequest, "invalidFilter", "ASCII")
 		}
 		c.do(http.MethodGet, "/Groups"+filterQuery(`members[value eq "é"]`), nil).wantError(t, "members", http.StatusBadRequest, "invalidFilter", "ASCII")

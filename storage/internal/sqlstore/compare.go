@@ -163,6 +163,7 @@ func checkASCII(loc location, col string, v any) error {
 	if !ok || !asciiColumns[col] {
 		return nil
 	}
+	s = unescape(s) // the value compared, not its JSON spelling ("\u0100")
 	for i := range len(s) {
 		if s[i] >= utf8.RuneSelf {
 			return storage.NewFilterError("%q holds identifiers or timestamps, which are ASCII; the value %q has other characters", loc.path, s)
