@@ -77,6 +77,7 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		{"UnknownQueryParameters", httpTestUnknownQueryParameters},
 		{"Filters", httpTestFilters},
 		{"InvalidFilters", httpTestInvalidFilters},
+		{"EscapedStrings", httpTestEscapedStrings},
 		{"AttributeProjection", httpTestAttributeProjection},
 		{"Sorting", httpTestSorting},
 		{"IndexPagination", httpTestIndexPagination},

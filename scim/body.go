@@ -9,6 +9,7 @@ import (
 	scimerrors "github.com/elimity-com/scim/errors"
 
 	"github.com/scimd/scimd/schemas"
+	"github.com/scimd/scimd/scim/internal/filtertext"
 )
 
 // normalizeBody rewrites what real clients send into what RFC 7643 allows,
@@ -17,7 +18,8 @@ import (
 //     and "" or null for it in a PATCH becomes a remove;
 //   - a members value that is one id string becomes [{"value": id}];
 //   - an extension path written with "." after the URN (Entra's legacy
-//     separator) uses ":";
+//     separator) uses ":", and its \uXXXX escapes upper-case hex digits
+//     (see filtertext.UpperHexEscapes);
 //   - a user's metadata, which no schema declares, moves to st.metadata:
 //     the metadata key of a POST or PUT body, and PATCH operations on the
 //     paths metadata and metadata.KEY or with such keys in a path-less
@@ -118,7 +120,7 @@ func normalizeOp(op map[string]any, exts []string) {
 	valueKey, hasValue := keyOf(op, "value")
 	if hasPath {
 		path, _ := op[pathKey].(string)
-		path = fixURNSeparator(path, exts)
+		path = filtertext.UpperHexEscapes(fixURNSeparator(path, exts))
 		op[pathKey] = path
 		lower := strings.ToLower(path)
 		opKey, _ := keyOf(op, "op")

@@ -8,6 +8,8 @@ import (
 
 	scimerrors "github.com/elimity-com/scim/errors"
 	"github.com/scim2/filter-parser/v2"
+
+	"github.com/scimd/scimd/scim/internal/filtertext"
 )
 
 // MaxFilterLength caps the length of a filter in bytes.
@@ -45,7 +47,7 @@ func parseFilter(s string) (filter.Expression, error) {
 		}
 		return g[1] + "[" + g[2] + " and " + g[3] + " " + g[4] + " " + g[5] + "]"
 	})
-	s = upperHexEscapes(quoteBareValues(s))
+	s = filtertext.UpperHexEscapes(quoteBareValues(s))
 	e, err := filterShapes.parse(s)
 	if err != nil {
 		return nil, errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidFilter,
@@ -100,38 +102,4 @@ func quoteBareValues(s string) string {
 		}
 	}
 	return b.String()
-}
-
-// upperHexEscapes writes the hex digits of every \uXXXX escape inside a
-// quoted string in upper case. JSON allows either case (RFC 8259 §7), and
-// encoders differ (Go's writes \u003c), but the filter parser's grammar
-// accepts only upper-case digits; the value the escape names is the same.
-func upperHexEscapes(s string) string {
-	if !strings.Contains(s, `\u`) {
-		return s
-	}
-	b := []byte(s)
-	inString := false
-	for i := 0; i < len(b); i++ {
-		switch {
-		case b[i] == '"':
-			inString = !inString
-		case !inString || b[i] != '\\':
-		case i+5 < len(b) && b[i+1] == 'u' && isHex(b[i+2:i+6]):
-			copy(b[i+2:i+6], strings.ToUpper(string(b[i+2:i+6])))
-			i += 5
-		default:
-			i++ // an escaped character, perhaps a quote
-		}
-	}
-	return string(b)
-}
-
-func isHex(p []byte) bool {
-	for _, c := range p {
-		if (c < '0' || c > '9') && (c < 'a' || c > 'f') && (c < 'A' || c > 'F') {
-			return false
-		}
-	}
-	return true
 }

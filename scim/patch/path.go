@@ -7,6 +7,7 @@ import (
 	"github.com/scim2/filter-parser/v2"
 
 	"github.com/scimd/scimd/schemas"
+	"github.com/scimd/scimd/scim/internal/filtertext"
 )
 
 // A target is what the path of an operation selects.
@@ -53,7 +54,7 @@ func parsePath(key string) (filter.Path, error) {
 	if p, ok := splitPlain(key); ok {
 		return p, nil
 	}
-	return filter.ParsePath([]byte(key))
+	return filter.ParsePath([]byte(filtertext.UpperHexEscapes(key)))
 }
 
 // splitPlain splits "[urn:…:]attr[.sub]" when every part is well formed.
