@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the five fuzz targets below for FUZZTIME (default 60s) each, one
+# Runs the six fuzz targets below for FUZZTIME (default 60s) each, one
 # after another (go test -fuzz takes one target per run), and prints one
 # summary line per target:
 #
@@ -20,6 +20,7 @@ targets=(
 	"./scim/ FuzzFilterSQLite sqlite"
 	"./scim/ FuzzFilterMySQL mysql"
 	"./scim/ FuzzBodies sqlite"
+	"./scim/ FuzzBodiesMySQL mysql"
 	"./scim/ FuzzQuery sqlite"
 	"./scim/patch/ FuzzApply memory"
 )
