@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"testing"
@@ -119,21 +120,42 @@ func testLifecycleIdentifiers(t *testing.T, s storage.Store) {
 	mustCreate(t, s, other, rt, storage.Resource{Attributes: lifecycleDoc("ann", map[string]any{
 		"aliases": []any{"legacy-42"}, "linkedIdentities": linked("github", "583231")})})
 
-	for _, v := range []string{"legacy-42", "sess-XYZ", "github:583231", "GITHUB:583231", storage.LinkedIdentityValue("GitHub", "583231")} {
-		got, err := s.Lookup(ctx, acme, rt, v)
-		if err != nil {
-			t.Fatalf("Lookup(%q): %v", v, err)
-		}
-		if !slices.Equal(ids(got), []string{ann.ID}) {
-			t.Errorf("Lookup(%q) = %v, want [%s]", v, ids(got), ann.ID)
+	lookups := func(when string) {
+		t.Helper()
+		for _, v := range []string{"legacy-42", "sess-XYZ", "github:583231", "GITHUB:583231", storage.LinkedIdentityValue("GitHub", "583231")} {
+			got, err := s.Lookup(ctx, acme, rt, v)
+			if err != nil {
+				t.Fatalf("Lookup(%q) %s: %v", v, when, err)
+			}
+			if !slices.Equal(ids(got), []string{ann.ID}) {
+				t.Errorf("Lookup(%q) %s = %v, want [%s]", v, when, ids(got), ann.ID)
+			}
 		}
 	}
+	lookups("at first")
+	// A tenant schema change rebuilds the uniqueness index of the tenant's
+	// own attributes; aliases and linked identities stay unique and found
+	// (the checks below run after it).
+	def := schemas.Definition{User: []schemas.AttributeDef{{Name: "badgeId", Type: "string", Identifier: true}}}
+	custom, err := schemas.BuildSet(1, def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := json.Marshal(def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetTenantSchema(ctx, acme, 0, raw, &custom, nil); err != nil {
+		t.Fatalf("SetTenantSchema: %v", err)
+	}
+	rt = &custom.User
+	lookups("after a tenant schema change")
 	for _, v := range []string{"sess-xyz", "github:583232", "gitlab:583231"} {
 		if got, err := s.Lookup(ctx, acme, rt, v); err != nil || len(got) != 0 {
 			t.Errorf("Lookup(%q) = %v, %v; want nothing", v, ids(got), err)
 		}
 	}
-	_, err := s.Create(ctx, acme, rt, storage.Resource{Attributes: lifecycleDoc("cy", map[string]any{"aliases": []any{"legacy-42"}})})
+	_, err = s.Create(ctx, acme, rt, storage.Resource{Attributes: lifecycleDoc("cy", map[string]any{"aliases": []any{"legacy-42"}})})
 	checkErrIs(t, "a taken alias", err, storage.ErrConflict)
 	_, err = s.Update(ctx, acme, rt, bob.ID, storage.UpdateOptions{}, setAttrs(func(doc map[string]any) {
 		doc[schemas.ScimdUserURN] = map[string]any{"linkedIdentities": linked("GITHUB", "583231")}

@@ -123,10 +123,17 @@ func (s *Store) checkChange(ctx context.Context, tx *sql.Tx, tenant storage.Tena
 	return nil
 }
 
-// reindexUnique rebuilds the tenant's uniqueness index from the filter
-// index, for the unique attributes of the new schema set.
+// tenantKeyPrefix starts the keys of tenant-defined attributes, under
+// either tenant extension URN (keys are lower case).
+var tenantKeyPrefix = strings.ToLower(strings.TrimSuffix(schemas.TenantUserURN, schemas.UserType))
+
+// reindexUnique rebuilds the tenant's uniqueness index of its own
+// attributes from the filter index, for the unique attributes of the new
+// schema set. The rows of scimd's attributes (aliases, linked identities)
+// do not depend on the tenant schema and stay as they are.
 func (s *Store) reindexUnique(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, set *schemas.Set) error {
-	if _, err := s.exec(ctx, tx, sq.Delete(uniqueTable).Where(sq.Eq{"tenant_id": string(tenant)})); err != nil {
+	if _, err := s.exec(ctx, tx, sq.Delete(uniqueTable).Where(sq.Eq{"tenant_id": string(tenant)}).
+		Where(sq.Like{"attr": tenantKeyPrefix + "%"})); err != nil {
 		return err
 	}
 	for _, rt := range set.ResourceTypes() {
@@ -136,7 +143,7 @@ func (s *Store) reindexUnique(ctx context.Context, tx *sql.Tx, tenant storage.Te
 		}
 		var keys []string
 		rt.Walk(func(a schemas.Attribute) {
-			if a.Extension && a.Def.Uniqueness() == "server" && !a.MultiValued() {
+			if a.Extension && a.Def.Uniqueness() == "server" && !a.MultiValued() && strings.HasPrefix(a.Key(), tenantKeyPrefix) {
 				keys = append(keys, a.Key())
 			}
 		})
