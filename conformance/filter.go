@@ -207,6 +207,10 @@ var filterCases = []filterCase{
 	{name: "eq externalId E2", rt: user, filter: `externalId eq "E2"`, want: []string{"bob"}},
 	{name: "eq id", rt: user, filter: `id eq "{{alice}}"`, want: []string{"alice"}},
 	{name: "eq id of a group finds no user", rt: user, filter: `id eq "{{admins}}"`, want: none()},
+	// sw on identifier columns (ASCII-only on MySQL, found by FuzzFilterMySQL).
+	{name: "sw id", rt: user, filter: `id sw "{{alice}}"`, want: []string{"alice"}},
+	{name: "sw groups.value", rt: user, filter: `groups.value sw "{{admins}}"`, want: []string{"alice", "bob"}},
+	{name: "sw members value path", rt: group, filter: `members[value sw "{{alice}}"]`, want: []string{"admins", "eng"}},
 	{name: "eq displayName", rt: user, filter: `displayName eq "alice smith"`, want: []string{"alice"}},
 	{name: "eq title case-insensitive", rt: user, filter: `title eq "ENGINEER"`, want: []string{"alice", "carol"}},
 	{name: "eq name.givenName", rt: user, filter: `name.givenName eq "alice"`, want: []string{"alice"}},

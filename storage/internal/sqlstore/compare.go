@@ -109,7 +109,13 @@ func valueCompare(d Dialect, loc location, alias string, op filter.CompareOperat
 			if alias != "" {
 				return d.strRange(alias, s, s+maxRune), false, nil
 			}
-			return sq.And{sq.Expr(col+" >= ?", s), sq.Expr(col+" < ?", s+maxRune)}, false, nil
+			upper := s + maxRune
+			if asciiColumns[col] {
+				// The greatest ASCII character: an ASCII column holds
+				// no other, and MySQL refuses to compare it with one.
+				upper = s + "\x7f"
+			}
+			return sq.And{sq.Expr(col+" >= ?", s), sq.Expr(col+" < ?", upper)}, false, nil
 		}
 		arg = s
 	}
