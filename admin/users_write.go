@@ -98,8 +98,7 @@ func (h *Handler) userWriteError(w http.ResponseWriter, r *http.Request, what st
 	case errors.Is(err, storage.ErrNotFound):
 		writeError(w, http.StatusNotFound, "the tenant has no user with this ID")
 	case errors.Is(err, storage.ErrConflict):
-		writeSCIMError(w, http.StatusConflict, "uniqueness",
-			"another user of the tenant has this userName or another unique value (a custom identifier)")
+		writeSCIMError(w, http.StatusConflict, "uniqueness", storage.ConflictDetail(err, "user"))
 	default:
 		h.internal(w, r, what, err)
 	}

@@ -276,6 +276,18 @@ func checkErrIs(t *testing.T, what string, err, want error) {
 	}
 }
 
+// checkConflictOn checks that err is a conflict naming attr.
+func checkConflictOn(t *testing.T, what string, err error, attr string) {
+	t.Helper()
+	ce, ok := errors.AsType[*storage.ConflictError](err)
+	switch {
+	case !ok:
+		t.Errorf("%s: error = %v (%T), want a *storage.ConflictError naming %s", what, err, err, attr)
+	case ce.Attribute != attr || !errors.Is(err, storage.ErrConflict):
+		t.Errorf("%s: conflict on %q (is ErrConflict: %v), want %q", what, ce.Attribute, errors.Is(err, storage.ErrConflict), attr)
+	}
+}
+
 func checkFilterError(t *testing.T, what string, err error) {
 	t.Helper()
 	var fe *storage.FilterError

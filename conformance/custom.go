@@ -585,12 +585,17 @@ func testCustomIdentifiers(t *testing.T, s storage.Store) {
 	u3 := mustCreate(t, s, acme, rt, doc("u3", map[string]any{"note": "no badge"}))
 	names[u1.ID], names[u2.ID], names[u3.ID] = "u1", "u2", "u3"
 
-	for _, c := range []map[string]any{
-		{"badgeId": "B-100"}, {"badgeId": "b-100"}, {"badgeId": "B-100", "token": "new"},
-		{"token": "Tok"}, {"badgeId": "B-300", "token": "tok"},
+	badge, token := schemas.TenantUserURN+":badgeId", schemas.TenantUserURN+":token"
+	for _, c := range []struct {
+		custom map[string]any
+		taken  string
+	}{
+		{map[string]any{"badgeId": "B-100"}, badge}, {map[string]any{"badgeId": "b-100"}, badge},
+		{map[string]any{"badgeId": "B-100", "token": "new"}, badge},
+		{map[string]any{"token": "Tok"}, token}, {map[string]any{"badgeId": "B-300", "token": "tok"}, token},
 	} {
-		_, err := s.Create(ctx, acme, rt, doc("dup", c))
-		checkErrIs(t, "Create with taken "+jsonString(c), err, storage.ErrConflict)
+		_, err := s.Create(ctx, acme, rt, doc("dup", c.custom))
+		checkConflictOn(t, "Create with taken "+jsonString(c.custom), err, c.taken)
 	}
 	checkMatches(t, s, acme, rt, names, `badgeId pr`, "u1", "u2")
 
@@ -601,12 +606,12 @@ func testCustomIdentifiers(t *testing.T, s storage.Store) {
 		"displayName": "g", schemas.TenantGroupURN: map[string]any{"groupCode": "B-100"}}})
 	_, err := s.Create(ctx, acme, &set.Group, storage.Resource{Attributes: map[string]any{
 		"displayName": "g2", schemas.TenantGroupURN: map[string]any{"groupCode": "b-100"}}})
-	checkErrIs(t, "Create group with taken groupCode", err, storage.ErrConflict)
+	checkConflictOn(t, "Create group with taken groupCode", err, schemas.TenantGroupURN+":groupCode")
 
 	// CreateMany: a duplicate within the batch fails the whole batch.
 	_, err = s.CreateMany(ctx, acme, rt, []storage.Resource{
 		doc("m1", map[string]any{"badgeId": "M-1"}), doc("m2", map[string]any{"badgeId": "m-1"})})
-	checkErrIs(t, "CreateMany with a duplicate badgeId", err, storage.ErrConflict)
+	checkConflictOn(t, "CreateMany with a duplicate badgeId", err, badge)
 	checkMatches(t, s, acme, rt, names, `badgeId eq "M-1"`)
 
 	// Update into a taken value conflicts and changes nothing.
@@ -619,7 +624,7 @@ func testCustomIdentifiers(t *testing.T, s storage.Store) {
 	_, err = s.Update(ctx, acme, rt, u3.ID, storage.UpdateOptions{}, setAttrs(func(d map[string]any) {
 		d[schemas.TenantUserURN] = map[string]any{"badgeId": "B-200"}
 	}))
-	checkErrIs(t, "Update u3 to a taken badgeId", err, storage.ErrConflict)
+	checkConflictOn(t, "Update u3 to a taken badgeId", err, badge)
 	got := mustGet(t, s, acme, rt, u2.ID, storage.GetOptions{})
 	checkMeta(t, "u2 after conflicting Updates", got.Meta, u2.Meta)
 	checkDoc(t, "u2 after conflicting Updates", got.Attributes, u2.Attributes)

@@ -350,8 +350,13 @@ func httpTestAliases(t *testing.T, tg Target) {
 	other := c.createUser("bo.alias", nil)
 	c.wantFilter(httpURNScimdUser+`:aliases eq "legacy-42"`, id)
 	c.wantFilter(httpURNScimdUser + `:aliases eq "sess-xyz"`) // aliases are caseExact
-	c.post("/Users", map[string]any{"schemas": []string{httpURNUser}, "userName": "cy.alias",
-		httpURNScimdUser: map[string]any{"aliases": []any{"legacy-42"}}}).wantError(http.StatusConflict, "uniqueness")
+	r := c.post("/Users", map[string]any{"schemas": []string{httpURNUser}, "userName": "cy.alias",
+		httpURNScimdUser: map[string]any{"aliases": []any{"legacy-42"}}})
+	if r.wantError(http.StatusConflict, "uniqueness") {
+		if d, _ := r.Body["detail"].(string); !strings.Contains(d, httpURNScimdUser+":aliases") {
+			t.Errorf("a taken alias: detail %q does not name the attribute", d)
+		}
+	}
 	before := c.version(other)
 	c.patchUser(other, map[string]any{"op": "add", "path": httpURNScimdUser + ":aliases", "value": []any{"sess-XYZ"}}).
 		wantError(http.StatusConflict, "uniqueness")

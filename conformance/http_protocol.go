@@ -120,8 +120,11 @@ func httpTestUniqueness(t *testing.T, tg Target) {
 	alice := c.createUser("Alice.Smith@example.com", nil)
 	bob := c.createUser("bob@example.com", nil)
 
-	c.post("/Users", map[string]any{"schemas": []string{httpURNUser}, "userName": "alice.smith@EXAMPLE.com"}).
-		wantError(http.StatusConflict, "uniqueness")
+	if r := c.post("/Users", map[string]any{"schemas": []string{httpURNUser}, "userName": "alice.smith@EXAMPLE.com"}); r.wantError(http.StatusConflict, "uniqueness") {
+		if d, _ := r.Body["detail"].(string); !strings.Contains(d, "userName") {
+			t.Errorf("a taken userName: detail %q does not name userName", d)
+		}
+	}
 	c.patch("/Users/"+bob, httpPatchOp(map[string]any{"op": "replace", "path": "userName", "value": "ALICE.SMITH@example.com"})).
 		wantError(http.StatusConflict, "uniqueness")
 	c.put("/Users/"+bob, map[string]any{"schemas": []string{httpURNUser}, "userName": "alice.SMITH@example.com"}).

@@ -156,11 +156,11 @@ func testLifecycleIdentifiers(t *testing.T, s storage.Store) {
 		}
 	}
 	_, err = s.Create(ctx, acme, rt, storage.Resource{Attributes: lifecycleDoc("cy", map[string]any{"aliases": []any{"legacy-42"}})})
-	checkErrIs(t, "a taken alias", err, storage.ErrConflict)
+	checkConflictOn(t, "a taken alias", err, schemas.ScimdUserURN+":aliases")
 	_, err = s.Update(ctx, acme, rt, bob.ID, storage.UpdateOptions{}, setAttrs(func(doc map[string]any) {
 		doc[schemas.ScimdUserURN] = map[string]any{"linkedIdentities": linked("GITHUB", "583231")}
 	}))
-	checkErrIs(t, "a taken linked identity", err, storage.ErrConflict)
+	checkConflictOn(t, "a taken linked identity", err, schemas.ScimdUserURN+":linkedIdentities")
 	_, err = s.Update(ctx, acme, rt, bob.ID, storage.UpdateOptions{}, setAttrs(func(doc map[string]any) {
 		doc[schemas.ScimdUserURN] = map[string]any{"linkedIdentities": linked("git hub", "1")}
 	}))

@@ -24,7 +24,7 @@ func testUniqueness(t *testing.T, s storage.Store) {
 	// case folding (userName has caseExact false).
 	for _, name := range []string{"alice", "Alice", "ALICE", "aLiCe", "ärger", "Ärger", "ÄRGER"} {
 		_, err := s.Create(ctx, acme, &set.User, storage.Resource{Attributes: userDoc(name)})
-		checkErrIs(t, "Create duplicate userName "+name, err, storage.ErrConflict)
+		checkConflictOn(t, "Create duplicate userName "+name, err, "userName")
 	}
 	// Not a duplicate: case folding is not accent folding.
 	mustCreate(t, s, acme, &set.User, storage.Resource{Attributes: userDoc("arger")})
@@ -34,7 +34,7 @@ func testUniqueness(t *testing.T, s storage.Store) {
 		_, err := s.Update(ctx, acme, &set.User, bob.ID, storage.UpdateOptions{}, setAttrs(func(d map[string]any) {
 			d["userName"] = name
 		}))
-		checkErrIs(t, "Update userName to "+name, err, storage.ErrConflict)
+		checkConflictOn(t, "Update userName to "+name, err, "userName")
 	}
 	got := mustGet(t, s, acme, &set.User, bob.ID, storage.GetOptions{})
 	checkMeta(t, "bob after conflicting Updates", got.Meta, bob.Meta)

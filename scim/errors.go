@@ -43,7 +43,7 @@ func toSCIMError(logger *slog.Logger, r *http.Request, err error) scimerrors.Sci
 	case errors.Is(err, storage.ErrNotFound):
 		return errorf(http.StatusNotFound, "", "the resource does not exist")
 	case errors.Is(err, storage.ErrConflict):
-		return errorf(http.StatusConflict, scimerrors.ScimTypeUniqueness, "a resource with this userName (or another unique value) already exists")
+		return errorf(http.StatusConflict, scimerrors.ScimTypeUniqueness, storage.ConflictDetail(err, "resource"))
 	case errors.Is(err, storage.ErrVersionMismatch):
 		return errorf(http.StatusPreconditionFailed, "", "the resource has changed: its version does not match If-Match; read it again and retry")
 	case errors.Is(err, storage.ErrInvalidCursor):

@@ -28,6 +28,32 @@ var (
 	ErrUnavailable = errors.New("storage: database unavailable")
 )
 
+// A ConflictError is ErrConflict naming the attribute whose value another
+// resource of the tenant holds, when storage can tell which it is.
+// errors.Is(err, ErrConflict) holds for it.
+type ConflictError struct {
+	// Attribute is the attribute's path as the schema spells it:
+	// "userName", or URN-qualified for an extension attribute.
+	Attribute string
+}
+
+func (e *ConflictError) Error() string {
+	return "storage: conflict: another resource of the tenant has this " + e.Attribute
+}
+
+// Is makes a ConflictError match ErrConflict.
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+// ConflictDetail says for people what a conflict error is about: the
+// attribute a ConflictError names, or userName and the other unique values
+// when storage could not tell.
+func ConflictDetail(err error, resource string) string {
+	if ce, ok := errors.AsType[*ConflictError](err); ok {
+		return "another " + resource + " of the tenant has this " + ce.Attribute + "; its values are unique in the tenant"
+	}
+	return "another " + resource + " of the tenant has this userName or another unique value"
+}
+
 // A FilterError is returned by List when a filter or sort attribute cannot
 // be translated: an unknown attribute, an operator the attribute's type does
 // not support, a value of the wrong type, or a filter over the size limit.

@@ -34,6 +34,7 @@ type columns struct {
 // "server"): unique_values' key makes a second resource with it fail.
 type uniqueRow struct {
 	attr, value string
+	name        string // the attribute as the schema spells it, for errors
 }
 
 // Attributes kept in columns or in the members table rather than in
@@ -95,7 +96,7 @@ func extract(t table, rt *schemas.ResourceType, doc map[string]any) (columns, []
 		// each value of the scimd User extension's aliases (tenants cannot
 		// define multi-valued unique attributes).
 		if a.Extension && a.Def.Uniqueness() == "server" && (!a.MultiValued() || a.Parent == nil) && r.str != nil {
-			c.addUnique(key, *r.str)
+			c.addUnique(key, a.SchemaURN+":"+a.Name(), *r.str)
 		}
 	}
 	walk := func(urn string, ext bool, attrs schema.Attributes, values map[string]any) {
@@ -166,7 +167,8 @@ func extract(t table, rt *schemas.ResourceType, doc map[string]any) (columns, []
 // unique_values.
 var (
 	tagKeyAttr = strings.ToLower(schemas.ScimdUserURN + ":" + schemas.AttrTags + ".key")
-	linkedAttr = strings.ToLower(schemas.ScimdUserURN + ":" + schemas.AttrLinkedIdentities)
+	linkedName = schemas.ScimdUserURN + ":" + schemas.AttrLinkedIdentities
+	linkedAttr = strings.ToLower(linkedName)
 )
 
 // hasScimdUser reports whether a resource type carries the scimd User
@@ -198,15 +200,15 @@ func (c *columns) scimdUser(doc map[string]any) error {
 		return err
 	}
 	for _, v := range linked {
-		c.addUnique(linkedAttr, v)
+		c.addUnique(linkedAttr, linkedName, v)
 	}
 	c.actors, err = storage.UserDelegates(doc)
 	return err
 }
 
 // addUnique adds a unique value once.
-func (c *columns) addUnique(attr, value string) {
-	r := uniqueRow{attr: attr, value: value}
+func (c *columns) addUnique(attr, name, value string) {
+	r := uniqueRow{attr: attr, value: value, name: name}
 	if !slices.Contains(c.unique, r) {
 		c.unique = append(c.unique, r)
 	}

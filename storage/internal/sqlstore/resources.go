@@ -116,7 +116,7 @@ func (s *Store) CreateMany(ctx context.Context, tenant storage.TenantID, rt *sch
 				ins = ins.Values(vals...)
 			}
 			if _, err := s.exec(ctx, tx, ins); err != nil {
-				return err
+				return s.nameConflict(t, err)
 			}
 		}
 		if err := s.insertValues(ctx, tx, tenant, t, owners, values); err != nil {
@@ -347,7 +347,7 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, tenant storage.Tenant
 		cur.Attributes = e.Attributes
 	}
 	if _, err := s.exec(ctx, tx, upd); err != nil {
-		return cur, err
+		return cur, s.nameConflict(t, err)
 	}
 	if membersChanged {
 		added, err := s.editMembers(ctx, tx, tenant, cur.ID, e)
@@ -503,6 +503,41 @@ func (s *Store) insertUnique(ctx context.Context, tx *sql.Tx, tenant storage.Ten
 		ins = ins.Values(string(tenant), t.rtype, r.attr, r.value, id)
 	}
 	_, err := s.exec(ctx, tx, ins)
+	if err != nil && s.d.IsUniqueViolation(err) {
+		return s.uniqueConflict(ctx, tx, tenant, t, id, rows, err)
+	}
+	return err
+}
+
+// nameConflict names userName in a duplicate key of the users table,
+// whose one unique key besides the generated id is the folded userName.
+func (s *Store) nameConflict(t table, err error) error {
+	if t.rtype == rtypeUser && s.d.IsUniqueViolation(err) {
+		return &storage.ConflictError{Attribute: t.nameAttr}
+	}
+	return err
+}
+
+// uniqueConflict names the attribute of a failed insertUnique: the first
+// of rows whose value another resource holds. The statement failed, not
+// the transaction, which can still be read.
+func (s *Store) uniqueConflict(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, t table, id string, rows []uniqueRow, err error) error {
+	match := sq.Or{}
+	for _, r := range rows {
+		match = append(match, sq.Eq{"attr": r.attr, "value": r.value})
+	}
+	q := sq.Select("attr", "value").From(uniqueTable).
+		Where(sq.Eq{"tenant_id": string(tenant), "rtype": t.rtype}).Where(match).
+		Where(sq.NotEq{"resource_id": id}).Limit(1)
+	var attr, value string
+	if qerr := s.queryRow(ctx, tx, q, &attr, &value); qerr != nil {
+		return err // no holder found: the plain conflict
+	}
+	for _, r := range rows {
+		if r.attr == attr && r.value == value {
+			return &storage.ConflictError{Attribute: r.name}
+		}
+	}
 	return err
 }
 
