@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the six fuzz targets below for FUZZTIME (default 60s) each, one
+# Runs the seven fuzz targets below for FUZZTIME (default 60s) each, one
 # after another (go test -fuzz takes one target per run), and prints one
 # summary line per target:
 #
@@ -22,6 +22,7 @@ targets=(
 	"./scim/ FuzzBodies sqlite"
 	"./scim/ FuzzBodiesMySQL mysql"
 	"./scim/ FuzzQuery sqlite"
+	"./scim/ FuzzQueryMySQL mysql"
 	"./scim/patch/ FuzzApply memory"
 )
 

@@ -286,7 +286,13 @@ func checkValid(t *testing.T, c *limitClient, path string) {
 // FuzzQuery sends arbitrary query parameters to the list and get
 // endpoints of an httptest scimd on SQLite: no response is a 5xx, and no
 // error response holds SQL text the query did not.
-func FuzzQuery(f *testing.F) {
+func FuzzQuery(f *testing.F) { fuzzQuery(f, openSQLite(f)) }
+
+// FuzzQueryMySQL is FuzzQuery on MySQL, when a server is configured (see
+// mysqltest).
+func FuzzQueryMySQL(f *testing.F) { fuzzQuery(f, mysqltest.OpenStore(f)) }
+
+func fuzzQuery(f *testing.F, store storage.Store) {
 	for i, s := range filterSeeds {
 		f.Add(uint8(i), s, "userName", "ascending", "", "", "1", "10", "")
 	}
@@ -298,7 +304,7 @@ func FuzzQuery(f *testing.F) {
 	f.Add(uint8(3), "", "", "", "", "members", "", "", "")
 	f.Add(uint8(0), "", "", "", "", "", "-1", "-5", "")
 	f.Add(uint8(0), "", "meta.created", "DESC", "", "password", "99999999999999999999", "2147483648", "AAAA")
-	c, _ := serveLimited(f, openSQLite(f), scim.Config{})
+	c, _ := serveLimited(f, store, scim.Config{})
 	ids := seedDirectory(c)
 	f.Fuzz(func(t *testing.T, route uint8, filter, sortBy, sortOrder, attributes, excluded, startIndex, count, cursor string) {
 		q := url.Values{}
