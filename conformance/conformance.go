@@ -35,6 +35,7 @@ func RunStorageTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{name: "UpdateFnError", run: testUpdateFnError},
 		{name: "NotFound", run: testNotFound},
 		{name: "Uniqueness", run: testUniqueness},
+		{name: "UniqueEmails", run: testUniqueEmails},
 		{name: "ConcurrentCreate", run: testConcurrentCreate},
 		{name: "ConcurrentUpdate", run: testConcurrentUpdate},
 		{name: "ValueLimits", run: testValueLimits},

@@ -59,7 +59,7 @@ func mustCustomSchema(t *testing.T, s storage.Store, tenant storage.TenantID, ex
 	if err != nil {
 		t.Fatalf("TenantSchema(version %d) does not parse: %v\n%s", v, err, raw)
 	}
-	if !slices.EqualFunc(got.User, def.User, attrDefEqual) || !slices.EqualFunc(got.Group, def.Group, attrDefEqual) {
+	if !slices.EqualFunc(got.User, def.User, attrDefEqual) || !slices.EqualFunc(got.Group, def.Group, attrDefEqual) || got.UniqueEmails != def.UniqueEmails {
 		t.Errorf("TenantSchema(version %d) = %s, want %s", v, jsonString(got), jsonString(def))
 	}
 	return set

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 
@@ -108,4 +109,79 @@ func testConcurrentCreate(t *testing.T, s storage.Store) {
 	if p.Total != 1 || len(p.Resources) != 1 {
 		t.Errorf("after concurrent creates: %d users named racer (Total %d), want 1", len(p.Resources), p.Total)
 	}
+}
+
+// testUniqueEmails checks a tenant's uniqueEmails: turning it on while two
+// users share an email (compared case-insensitively) is refused, naming
+// them; once on, a taken email conflicts on create and update, naming
+// emails.value, while one user may list an email twice; a released email is
+// free again; other tenants are unaffected; other schema changes keep it;
+// turning it off allows shared emails again.
+func testUniqueEmails(t *testing.T, s storage.Store) {
+	ctx := t.Context()
+	acme, other := mustTenant(t, s, "acme"), mustTenant(t, s, "other")
+	plain := schemas.Default()
+	user := func(name string, emails ...string) storage.Resource {
+		list := []any{}
+		for _, e := range emails {
+			list = append(list, map[string]any{"value": e})
+		}
+		return storage.Resource{Attributes: map[string]any{"userName": name, "emails": list}}
+	}
+	setEmails := func(emails ...string) func(storage.Resource) (storage.Edit, error) {
+		return setAttrs(func(d map[string]any) { d["emails"] = user("", emails...).Attributes["emails"] })
+	}
+	names := keyNames{}
+	ann := mustCreate(t, s, acme, &plain.User, user("ann", "ann@example.com"))
+	bob := mustCreate(t, s, acme, &plain.User, user("bob", "ANN@example.com", "bob@example.com"))
+	cy := mustCreate(t, s, acme, &plain.User, user("cy", "cy@example.com", "CY@example.com"))
+	long := mustCreate(t, s, acme, &plain.User, user("long", strings.Repeat("l", 1100)+"@example.com"))
+	names[ann.ID], names[bob.ID], names[cy.ID], names[long.ID] = "ann", "bob", "cy", "long"
+	mustCreate(t, s, other, &plain.User, user("ann", "ann@example.com"))
+
+	// Refused while emails are shared, or longer than a unique value may be.
+	on := schemas.Definition{UniqueEmails: true}
+	_, _, err := setCustomSchema(t, s, acme, 0, schemas.Definition{}, on)
+	schemaConflict(t, "uniqueEmails over a shared email", err, "User.emails.value", names, ann.ID, bob.ID, long.ID)
+
+	mustUpdate(t, s, acme, &plain.User, bob.ID, storage.UpdateOptions{}, setEmails("bob@example.com"))
+	mustUpdate(t, s, acme, &plain.User, long.ID, storage.UpdateOptions{}, setEmails("long@example.com"))
+	set := mustCustomSchema(t, s, acme, 0, schemas.Definition{}, on)
+	rt := &set.User
+	unique := false
+	rt.Walk(func(a schemas.Attribute) {
+		unique = unique || (a.Key() == schemas.EmailValueKey && a.Def.Uniqueness() == "server")
+	})
+	if !unique {
+		t.Errorf("the schema set of a tenant with uniqueEmails does not make emails.value unique")
+	}
+
+	_, err = s.Create(ctx, acme, rt, user("dan", "x@example.com", "Bob@Example.COM"))
+	checkConflictOn(t, "Create with a taken email", err, "emails.value")
+	_, err = s.Update(ctx, acme, rt, ann.ID, storage.UpdateOptions{}, setEmails("cy@example.com"))
+	checkConflictOn(t, "Update to a taken email", err, "emails.value")
+	_, err = s.CreateMany(ctx, acme, rt, []storage.Resource{user("m1", "m@example.com"), user("m2", "M@example.com")})
+	checkConflictOn(t, "CreateMany sharing an email", err, "emails.value")
+	// One user listing an email twice is no conflict.
+	mustUpdate(t, s, acme, rt, cy.ID, storage.UpdateOptions{}, setAttrs(func(d map[string]any) { d["displayName"] = "Cy" }))
+	mustCreate(t, s, acme, rt, user("eve", "eve@example.com", "EVE@example.com"))
+	// Another tenant without uniqueEmails is unaffected.
+	mustCreate(t, s, other, &plain.User, user("ann2", "ann@example.com"))
+	// A deleted user's and a changed email are free again.
+	if err := s.Delete(ctx, acme, rt, ann.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	mustUpdate(t, s, acme, rt, bob.ID, storage.UpdateOptions{}, setEmails("robert@example.com"))
+	mustCreate(t, s, acme, rt, user("dan", "ann@example.com", "bob@example.com"))
+
+	// Other schema changes keep emails unique.
+	withBadge := schemas.Definition{UniqueEmails: true, User: []schemas.AttributeDef{{Name: "badge", Type: "string"}}}
+	set = mustCustomSchema(t, s, acme, 1, on, withBadge)
+	_, err = s.Create(ctx, acme, &set.User, user("fay", "ANN@example.com"))
+	checkConflictOn(t, "Create with a taken email after a schema change", err, "emails.value")
+
+	// Turned off, emails may be shared.
+	off := schemas.Definition{User: withBadge.User}
+	set = mustCustomSchema(t, s, acme, 2, withBadge, off)
+	mustCreate(t, s, acme, &set.User, user("fay", "ANN@example.com"))
 }

@@ -23,7 +23,8 @@ const (
 // regular expression for each attribute name; scimd builds each once. The
 // values are shared: callers must not modify them.
 var (
-	userSchema       = sync.OnceValue(coreUser)
+	userSchema       = sync.OnceValue(func() schema.Schema { return coreUser(false) })
+	userUniqueEmails = sync.OnceValue(func() schema.Schema { return coreUser(true) })
 	groupSchema      = sync.OnceValue(schema.CoreGroupSchema)
 	enterpriseSchema = sync.OnceValue(schema.ExtensionEnterpriseUser)
 	commonAttributes = sync.OnceValue(func() schema.Attributes { return schema.CommonAttributes() })
@@ -33,6 +34,11 @@ var (
 // User returns the core User resource schema (RFC 7643 §4.1), whose emails
 // and phoneNumbers carry scimd's verified and verifiedAt sub-attributes.
 func User() schema.Schema { return userSchema() }
+
+// UserUniqueEmails returns User with emails.value unique in the tenant
+// (uniqueness "server"), the schema of tenants whose definition sets
+// uniqueEmails.
+func UserUniqueEmails() schema.Schema { return userUniqueEmails() }
 
 // Group returns the core Group resource schema (RFC 7643 §4.2).
 func Group() schema.Schema { return groupSchema() }

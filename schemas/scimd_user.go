@@ -122,8 +122,9 @@ var verificationSubAttributes = []map[string]any{
 }
 
 // coreUser is the library's core User schema with verified and verifiedAt
-// sub-attributes on emails and phoneNumbers.
-func coreUser() schema.Schema {
+// sub-attributes on emails and phoneNumbers, and with emails.value unique
+// (uniqueness "server") when uniqueEmails is set.
+func coreUser(uniqueEmails bool) schema.Schema {
 	b, err := json.Marshal(schema.CoreUserSchema())
 	if err != nil {
 		panic(err)
@@ -141,6 +142,13 @@ func coreUser() schema.Schema {
 				subs = append(subs, v)
 			}
 			m["subAttributes"] = subs
+			if uniqueEmails && name == "emails" {
+				for _, sub := range subs {
+					if sm, _ := sub.(map[string]any); sm["name"] == "value" {
+						sm["uniqueness"] = "server"
+					}
+				}
+			}
 		}
 	}
 	if b, err = json.Marshal(raw); err != nil {

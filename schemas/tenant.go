@@ -38,9 +38,15 @@ const (
 // canonicalValues, referenceTypes, description and, for complex attributes,
 // one level of subAttributes. identifier marks a single-valued string
 // attribute that is unique in the tenant and identifies a user.
+//
+// uniqueEmails makes every email address (emails.value, compared
+// case-insensitively) belong to at most one user of the tenant:
+//
+//	{"uniqueEmails": true, "User": [...]}
 type Definition struct {
-	User  []AttributeDef `json:"User,omitempty"`
-	Group []AttributeDef `json:"Group,omitempty"`
+	UniqueEmails bool           `json:"uniqueEmails,omitempty"`
+	User         []AttributeDef `json:"User,omitempty"`
+	Group        []AttributeDef `json:"Group,omitempty"`
 }
 
 // An AttributeDef defines one custom attribute.
@@ -259,6 +265,9 @@ func BuildSet(version int64, d Definition) (Set, error) {
 	set := Default()
 	set.Version = version
 	set.Definition = d
+	if d.UniqueEmails {
+		set.User.Schema = UserUniqueEmails()
+	}
 	if len(d.User) > 0 {
 		s, err := extensionSchema(TenantUserURN, "Tenant User", d.User)
 		if err != nil {
@@ -346,8 +355,15 @@ func (d Definition) Changes(old Definition) []Change {
 	}
 	diff(UserType, TenantUserURN, old.User, d.User)
 	diff(GroupType, TenantGroupURN, old.Group, d.Group)
+	if d.UniqueEmails && !old.UniqueEmails {
+		out = append(out, Change{ResourceType: UserType, Attribute: EmailValueKey, Name: "User.emails.value", BecomesUnique: true})
+	}
 	return out
 }
+
+// EmailValueKey is the key (see Attribute.Key) of the core User's
+// emails.value, which uniqueEmails makes unique.
+const EmailValueKey = "emails.value"
 
 // subPaths returns the paths of a complex attribute's sub-attributes.
 func subPaths(a AttributeDef) []string {

@@ -31,12 +31,72 @@ func TestTenantSchemaSQLite(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = s.Close() })
 	testTenantSchema(t, s)
+	t.Run("UniqueEmails", func(t *testing.T) {
+		s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "scimd.db"), slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		testUniqueEmailsHTTP(t, s)
+	})
 }
 
 // TestTenantSchemaMySQL is TestTenantSchemaSQLite on MySQL, when a server is
 // configured (see mysqltest).
 func TestTenantSchemaMySQL(t *testing.T) {
 	testTenantSchema(t, mysqltest.StoreFactory(t)(t))
+	t.Run("UniqueEmails", func(t *testing.T) { testUniqueEmailsHTTP(t, mysqltest.StoreFactory(t)(t)) })
+}
+
+// testUniqueEmailsHTTP turns on a tenant's uniqueEmails: /Schemas says
+// emails.value is unique, and a taken email, in any case, gets 409
+// uniqueness naming it on POST, PUT and PATCH, changing nothing.
+func testUniqueEmailsHTTP(t *testing.T, store storage.Store) {
+	target := newTargets(t, store, slog.New(slog.DiscardHandler))(t)
+	c := &tsClient{t: t, base: target.BaseURL, token: target.Token, hc: target.Client}
+	tn, err := store.Tenant(t.Context(), "t1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := scim.ApplyDefinition(t.Context(), store, tn, []byte(`{"uniqueEmails": true}`)); err != nil {
+		t.Fatalf("ApplyDefinition: %v", err)
+	}
+	emails := func(name, email string) map[string]any {
+		return map[string]any{"schemas": []string{schemas.UserURN}, "userName": name,
+			"emails": []any{map[string]any{"value": email, "type": "work", "primary": true}}}
+	}
+	ann := c.must(http.StatusCreated, http.MethodPost, "/Users", emails("ann", "ann@example.com"))
+	bob := c.must(http.StatusCreated, http.MethodPost, "/Users", emails("bob", "bob@example.com"))
+	bobID, _ := bob["id"].(string)
+
+	user := tsSchemaAttrs(c.must(http.StatusOK, http.MethodGet, "/Schemas/"+schemas.UserURN, nil))["emails"]
+	subs, _ := user["subAttributes"].([]any)
+	uniqueness := ""
+	for _, sub := range subs {
+		if m, _ := sub.(map[string]any); m["name"] == "value" {
+			uniqueness, _ = m["uniqueness"].(string)
+		}
+	}
+	if uniqueness != "server" {
+		t.Errorf("/Schemas: emails.value uniqueness %q, want server", uniqueness)
+	}
+	for _, r := range []tsResp{
+		c.do(http.MethodPost, "/Users", emails("cy", "ANN@Example.com")),
+		c.do(http.MethodPut, "/Users/"+bobID, emails("bob", "ann@example.COM")),
+		c.do(http.MethodPatch, "/Users/"+bobID, map[string]any{"schemas": []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
+			"Operations": []any{map[string]any{"op": "replace", "path": `emails[type eq "work"].value`, "value": "Ann@example.com"}}}),
+	} {
+		if d, _ := r.body["detail"].(string); r.status != http.StatusConflict || r.body["scimType"] != "uniqueness" || !strings.Contains(d, "emails.value") {
+			t.Errorf("a taken email: %d %s, want 409 uniqueness naming emails.value", r.status, r.raw)
+		}
+	}
+	got := c.must(http.StatusOK, http.MethodGet, "/Users/"+bobID, nil)
+	if list, _ := got["emails"].([]any); len(list) != 1 || list[0].(map[string]any)["value"] != "bob@example.com" {
+		t.Errorf("bob after refused writes: emails %v", got["emails"])
+	}
+	if ann["id"] == nil {
+		t.Errorf("ann has no id")
+	}
 }
 
 const tsTenantURN = schemas.TenantUserURN

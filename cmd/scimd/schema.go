@@ -22,8 +22,9 @@ A definition lists custom attributes of users and groups:
             {"name": "hireDate", "type": "dateTime"}],
    "Group": [{"name": "costCenter", "type": "string"}]}
 They appear under urn:scimd:schemas:extension:tenant:2.0:User (and :Group)
-from the next request on; no restart is needed. Run "scimd schema COMMAND -h"
-for a command's flags.
+from the next request on; no restart is needed. "uniqueEmails": true beside
+"User" makes every email address belong to at most one user of the tenant.
+Run "scimd schema COMMAND -h" for a command's flags.
 `
 
 // schemaCommands are the subcommands of "scimd schema".

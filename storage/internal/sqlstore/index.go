@@ -92,11 +92,12 @@ func extract(t table, rt *schemas.ResourceType, doc map[string]any) (columns, []
 			r.str = &s
 		}
 		rows = append(rows, r)
-		// Unique extension values: single-valued custom attributes, and
-		// each value of the scimd User extension's aliases (tenants cannot
-		// define multi-valued unique attributes).
-		if a.Extension && a.Def.Uniqueness() == "server" && (!a.MultiValued() || a.Parent == nil) && r.str != nil {
-			c.addUnique(key, a.SchemaURN+":"+a.Name(), *r.str)
+		// Unique values: single-valued custom attributes, each value of
+		// the scimd User extension's aliases (tenants cannot define
+		// multi-valued unique attributes), and each email of a tenant
+		// with uniqueEmails (userName and id live in columns).
+		if uniqueAttr(a) && r.str != nil {
+			c.addUnique(key, uniqueName(a), *r.str)
 		}
 	}
 	walk := func(urn string, ext bool, attrs schema.Attributes, values map[string]any) {
@@ -204,6 +205,23 @@ func (c *columns) scimdUser(doc map[string]any) error {
 	}
 	c.actors, err = storage.UserDelegates(doc)
 	return err
+}
+
+// uniqueAttr reports whether unique_values holds an attribute's values:
+// uniqueness "server", and not a list inside a complex attribute (each
+// value of a top-level list is unique, as is each element's value of a
+// multi-valued complex attribute such as emails.value).
+func uniqueAttr(a schemas.Attribute) bool {
+	return a.Def.Uniqueness() == "server" && (!a.Def.MultiValued() || a.Parent == nil)
+}
+
+// uniqueName is an attribute's path as the schema spells it, qualified by
+// its URN for extension attributes.
+func uniqueName(a schemas.Attribute) string {
+	if a.Extension {
+		return a.SchemaURN + ":" + a.Name()
+	}
+	return a.Name()
 }
 
 // addUnique adds a unique value once.

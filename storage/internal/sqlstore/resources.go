@@ -321,7 +321,7 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, tenant storage.Tenant
 		// when they change, tag key counts follow the difference, and only
 		// new delegate actors are checked.
 		old, _, oldErr := extract(t, rt, cur.Attributes)
-		if hasUnique(rt) && (oldErr != nil || !slices.Equal(old.unique, cols.unique)) {
+		if hasUnique(t, rt) && (oldErr != nil || !slices.Equal(old.unique, cols.unique)) {
 			if err := s.deleteUnique(ctx, tx, tenant, t, cur.ID); err != nil {
 				return cur, err
 			}
@@ -449,7 +449,7 @@ func (s *Store) Delete(ctx context.Context, tenant storage.TenantID, rt *schemas
 			"tenant_id": string(tenant), "rtype": t.rtype, "resource_id": id})); err != nil {
 			return err
 		}
-		if hasUnique(rt) {
+		if hasUnique(t, rt) {
 			if err := s.deleteUnique(ctx, tx, tenant, t, id); err != nil {
 				return err
 			}
@@ -547,12 +547,12 @@ func (s *Store) deleteUnique(ctx context.Context, tx *sql.Tx, tenant storage.Ten
 	return err
 }
 
-// hasUnique reports whether a resource type has unique extension
-// attributes, whose values unique_values holds.
-func hasUnique(rt *schemas.ResourceType) bool {
+// hasUnique reports whether a resource type has attributes whose values
+// unique_values holds (see uniqueAttr).
+func hasUnique(t table, rt *schemas.ResourceType) bool {
 	found := false
 	rt.Walk(func(a schemas.Attribute) {
-		found = found || (a.Extension && a.Def.Uniqueness() == "server")
+		found = found || (uniqueAttr(a) && (a.Extension || !columnAttr(t, a.Name())))
 	})
 	return found
 }

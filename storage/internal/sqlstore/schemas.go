@@ -95,9 +95,11 @@ func (s *Store) checkChange(ctx context.Context, tx *sql.Tx, tenant storage.Tena
 		dup := sq.Select("d.v_str").From(valuesTable + " d").
 			Where(sq.Eq{"d.tenant_id": string(tenant), "d.rtype": rtype, "d.attr": c.Attribute}).
 			GroupBy("d.v_str").Having("COUNT(DISTINCT d.resource_id) > 1")
+		// Unique values are at most maxNameBytes long (LENGTH counts bytes
+		// on MySQL, characters on SQLite, whose index takes any length).
 		q = sq.Select("DISTINCT v.resource_id").From(valuesTable + " v").Where(where).
-			Where(sq.Expr("v.v_str IN (?)", dup))
-		reason = "it cannot become unique while resources share values; make them unique first"
+			Where(sq.Or{sq.Expr("v.v_str IN (?)", dup), sq.Expr("LENGTH(v.v_str) > ?", maxNameBytes)})
+		reason = "it cannot become unique while resources share values or hold values longer than 1024 bytes; make them unique first"
 	default:
 		return nil
 	}
@@ -127,13 +129,21 @@ func (s *Store) checkChange(ctx context.Context, tx *sql.Tx, tenant storage.Tena
 // either tenant extension URN (keys are lower case).
 var tenantKeyPrefix = strings.ToLower(strings.TrimSuffix(schemas.TenantUserURN, schemas.UserType))
 
-// reindexUnique rebuilds the tenant's uniqueness index of its own
-// attributes from the filter index, for the unique attributes of the new
-// schema set. The rows of scimd's attributes (aliases, linked identities)
-// do not depend on the tenant schema and stay as they are.
+// tenantUniqueKey reports whether the tenant schema decides if a unique
+// value of this attribute is kept: the tenant's own attributes and, with
+// uniqueEmails, emails.value.
+func tenantUniqueKey(key string) bool {
+	return strings.HasPrefix(key, tenantKeyPrefix) || key == schemas.EmailValueKey
+}
+
+// reindexUnique rebuilds the tenant's uniqueness index of what the tenant
+// schema decides (see tenantUniqueKey) from the filter index, for the
+// unique attributes of the new schema set. The rows of scimd's attributes
+// (aliases, linked identities) do not depend on the tenant schema and stay
+// as they are.
 func (s *Store) reindexUnique(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, set *schemas.Set) error {
 	if _, err := s.exec(ctx, tx, sq.Delete(uniqueTable).Where(sq.Eq{"tenant_id": string(tenant)}).
-		Where(sq.Like{"attr": tenantKeyPrefix + "%"})); err != nil {
+		Where(sq.Or{sq.Like{"attr": tenantKeyPrefix + "%"}, sq.Eq{"attr": schemas.EmailValueKey}})); err != nil {
 		return err
 	}
 	for _, rt := range set.ResourceTypes() {
@@ -143,14 +153,15 @@ func (s *Store) reindexUnique(ctx context.Context, tx *sql.Tx, tenant storage.Te
 		}
 		var keys []string
 		rt.Walk(func(a schemas.Attribute) {
-			if a.Extension && a.Def.Uniqueness() == "server" && !a.MultiValued() && strings.HasPrefix(a.Key(), tenantKeyPrefix) {
+			if uniqueAttr(a) && !a.Def.MultiValued() && tenantUniqueKey(a.Key()) {
 				keys = append(keys, a.Key())
 			}
 		})
 		if len(keys) == 0 {
 			continue
 		}
-		sel := sq.Select("v.tenant_id", "v.rtype", "v.attr", "v.v_str", "v.resource_id").From(valuesTable + " v").
+		// DISTINCT: a user may list one email twice.
+		sel := sq.Select("DISTINCT v.tenant_id", "v.rtype", "v.attr", "v.v_str", "v.resource_id").From(valuesTable + " v").
 			Where(sq.Eq{"v.tenant_id": string(tenant), "v.rtype": t.rtype, "v.attr": keys}).Where("v.v_str IS NOT NULL")
 		if _, err := s.exec(ctx, tx, sq.Insert(uniqueTable).Columns("tenant_id", "rtype", "attr", "value", "resource_id").Select(sel)); err != nil {
 			return err
