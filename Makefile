@@ -56,7 +56,7 @@ test: ## Vet, then run all tests with the race detector (MySQL too if it answers
 # target with its executions. A failing input lands in the package's
 # testdata/fuzz, which "go test" then replays.
 .PHONY: reliability
-reliability: ## Fuzz five targets for FUZZTIME (default 60s) each (filters, PATCH, bodies, query parameters), then the 100k CSV export memory test.
+reliability: ## Fuzz seven targets for FUZZTIME (default 60s) each (filters, PATCH, bodies, query parameters; SQLite and MySQL), then the 100k CSV export memory test.
 	@if [ -z "$${SCIMD_TEST_MYSQL_DSN:-}" ] && { mariadb --no-defaults -uroot -h127.0.0.1 -P3306 --protocol=tcp -e 'select 1' || \
 	     mysql --no-defaults -uroot -h127.0.0.1 -P3306 --protocol=tcp -e 'select 1'; } >/dev/null 2>&1; then \
 		SCIMD_TEST_MYSQL_DSN='$(TEST_MYSQL_DSN)'; export SCIMD_TEST_MYSQL_DSN; \

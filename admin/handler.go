@@ -458,6 +458,12 @@ func (h *Handler) putSchema(w http.ResponseWriter, r *http.Request, _ Principal)
 		writeError(w, http.StatusConflict, err.Error())
 		return
 	}
+	if errors.Is(err, storage.ErrConflict) {
+		// A write that raced the change holds a value the new uniqueness
+		// refuses: the change is not applied.
+		writeError(w, http.StatusConflict, "a concurrent write left values the new schema's uniqueness refuses; the schema was not changed; retry")
+		return
+	}
 	if err != nil {
 		h.internal(w, r, "set schema", err)
 		return

@@ -27,6 +27,12 @@ func testUniqueness(t *testing.T, s storage.Store) {
 		_, err := s.Create(ctx, acme, &set.User, storage.Resource{Attributes: userDoc(name)})
 		checkConflictOn(t, "Create duplicate userName "+name, err, "userName")
 	}
+	// A taken id is a conflict too, but not one of userName.
+	_, err := s.CreateMany(ctx, acme, &set.User, []storage.Resource{{ID: alice.ID, Attributes: userDoc("zed")}})
+	checkErrIs(t, "CreateMany with a taken id", err, storage.ErrConflict)
+	if ce, ok := errors.AsType[*storage.ConflictError](err); ok {
+		t.Errorf("CreateMany with a taken id: a conflict on %q, want one naming no attribute", ce.Attribute)
+	}
 	// Not a duplicate: case folding is not accent folding.
 	mustCreate(t, s, acme, &set.User, storage.Resource{Attributes: userDoc("arger")})
 
@@ -135,7 +141,8 @@ func testUniqueEmails(t *testing.T, s storage.Store) {
 	ann := mustCreate(t, s, acme, &plain.User, user("ann", "ann@example.com"))
 	bob := mustCreate(t, s, acme, &plain.User, user("bob", "ANN@example.com", "bob@example.com"))
 	cy := mustCreate(t, s, acme, &plain.User, user("cy", "cy@example.com", "CY@example.com"))
-	long := mustCreate(t, s, acme, &plain.User, user("long", strings.Repeat("l", 1100)+"@example.com"))
+	// 612 characters, 1,212 bytes: the limit counts bytes on every engine.
+	long := mustCreate(t, s, acme, &plain.User, user("long", strings.Repeat("é", 600)+"@example.com"))
 	names[ann.ID], names[bob.ID], names[cy.ID], names[long.ID] = "ann", "bob", "cy", "long"
 	mustCreate(t, s, other, &plain.User, user("ann", "ann@example.com"))
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 
 	sq "github.com/Masterminds/squirrel"
 	"github.com/google/uuid"
@@ -509,10 +510,11 @@ func (s *Store) insertUnique(ctx context.Context, tx *sql.Tx, tenant storage.Ten
 	return err
 }
 
-// nameConflict names userName in a duplicate key of the users table,
-// whose one unique key besides the generated id is the folded userName.
+// nameConflict names userName in a duplicate key of the users table on
+// its folded userName (its other unique key is the id; both engines name
+// the key or its column, user_name_ci, in the message).
 func (s *Store) nameConflict(t table, err error) error {
-	if t.rtype == rtypeUser && s.d.IsUniqueViolation(err) {
+	if t.rtype == rtypeUser && s.d.IsUniqueViolation(err) && strings.Contains(err.Error(), "user_name") {
 		return &storage.ConflictError{Attribute: t.nameAttr}
 	}
 	return err

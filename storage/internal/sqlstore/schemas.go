@@ -95,10 +95,10 @@ func (s *Store) checkChange(ctx context.Context, tx *sql.Tx, tenant storage.Tena
 		dup := sq.Select("d.v_str").From(valuesTable + " d").
 			Where(sq.Eq{"d.tenant_id": string(tenant), "d.rtype": rtype, "d.attr": c.Attribute}).
 			GroupBy("d.v_str").Having("COUNT(DISTINCT d.resource_id) > 1")
-		// Unique values are at most maxNameBytes long (LENGTH counts bytes
-		// on MySQL, characters on SQLite, whose index takes any length).
+		// Unique values are at most maxNameBytes bytes long, as writes
+		// check (OCTET_LENGTH counts bytes on every engine).
 		q = sq.Select("DISTINCT v.resource_id").From(valuesTable + " v").Where(where).
-			Where(sq.Or{sq.Expr("v.v_str IN (?)", dup), sq.Expr("LENGTH(v.v_str) > ?", maxNameBytes)})
+			Where(sq.Or{sq.Expr("v.v_str IN (?)", dup), sq.Expr("OCTET_LENGTH(v.v_str) > ?", maxNameBytes)})
 		reason = "it cannot become unique while resources share values or hold values longer than 1024 bytes; make them unique first"
 	default:
 		return nil
