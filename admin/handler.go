@@ -484,6 +484,11 @@ func (h *Handler) internal(w http.ResponseWriter, r *http.Request, what string, 
 		writeError(w, http.StatusServiceUnavailable, "the database is temporarily unavailable; retry after the number of seconds in Retry-After")
 		return
 	}
+	if errors.Is(err, storage.ErrSchemaChanged) {
+		w.Header().Set("Retry-After", retryAfterSeconds)
+		writeError(w, http.StatusServiceUnavailable, "the tenant's schema changed during the request, which changed nothing; retry after the number of seconds in Retry-After")
+		return
+	}
 	h.logger.ErrorContext(r.Context(), "admin API: "+what, "err", err, "method", r.Method, "path", r.URL.Path)
 	writeError(w, http.StatusInternalServerError, "internal error; see the server log")
 }

@@ -80,7 +80,7 @@ func RunPlanTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		}
 		member7 = users[7].ID
 		for i := range planGroups {
-			r, err := s.Create(ctx, tn, &set.Group, storage.Resource{
+			r, err := s.Create(ctx, tn, &custom.Group, storage.Resource{
 				Attributes: map[string]any{"displayName": fmt.Sprintf("Group %d", i), "externalId": fmt.Sprintf("gx-%d", i)},
 				Members:    []storage.Member{{Value: users[i].ID}},
 			})
@@ -89,7 +89,7 @@ func RunPlanTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 			}
 			lastGroup = r
 			if i > 0 && i <= 10 { // a chain of nested groups: Group i holds Group i-1
-				if _, err := s.Update(ctx, tn, &set.Group, r.ID, storage.UpdateOptions{}, func(storage.Resource) (storage.Edit, error) {
+				if _, err := s.Update(ctx, tn, &custom.Group, r.ID, storage.UpdateOptions{}, func(storage.Resource) (storage.Edit, error) {
 					return storage.Edit{AddMembers: []storage.Member{{Value: prevGroup, Type: schemas.GroupType}}}, nil
 				}); err != nil {
 					t.Fatalf("nest group %d: %v", i, err)
@@ -188,7 +188,7 @@ func RunPlanTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{rt: &set.User, sortBy: "userName"},
 		{rt: &set.User, sortBy: "meta.created"},
 		{rt: &set.User, sortBy: "meta.lastModified"},
-		{rt: &set.Group, sortBy: "displayName"},
+		{rt: &custom.Group, sortBy: "displayName"},
 		// Sorting by an attribute held in attr_values, custom or not,
 		// reads its index in order: one page of it for the first page,
 		// whatever the tenant's size. Descending, the users without a
@@ -206,9 +206,9 @@ func RunPlanTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		// they are sorted.
 		{rt: &custom.User, filter: `costCode eq "K-77"`, sortBy: "floor"},
 		{rt: &custom.User, filter: `department eq "Dept 77"`, sortBy: "badgeId", desc: true},
-		{rt: &set.Group, filter: `displayName eq "group 7"`},
-		{rt: &set.Group, filter: `externalId eq "gx-7"`},
-		{rt: &set.Group, filter: `members.value eq "` + member7 + `"`},
+		{rt: &custom.Group, filter: `displayName eq "group 7"`},
+		{rt: &custom.Group, filter: `externalId eq "gx-7"`},
+		{rt: &custom.Group, filter: `members.value eq "` + member7 + `"`},
 	}
 	for _, c := range cases {
 		name := c.filter
@@ -275,7 +275,7 @@ func RunPlanTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 				t.Errorf("the plan reads more than the group's ancestors: %s", step)
 			}
 		}
-		_, err = s.Update(ctx, tenant, &set.Group, chain[0], storage.UpdateOptions{}, func(storage.Resource) (storage.Edit, error) {
+		_, err = s.Update(ctx, tenant, &custom.Group, chain[0], storage.UpdateOptions{}, func(storage.Resource) (storage.Edit, error) {
 			return storage.Edit{AddMembers: []storage.Member{{Value: chain[10]}}}, nil
 		})
 		var ve *storage.ValueError

@@ -155,6 +155,17 @@ func testUniqueEmails(t *testing.T, s storage.Store) {
 	mustUpdate(t, s, acme, &plain.User, long.ID, storage.UpdateOptions{}, setEmails("long@example.com"))
 	set := mustCustomSchema(t, s, acme, 0, schemas.Definition{}, on)
 	rt := &set.User
+
+	// Writes checked against the schema from before the change (a request
+	// that authenticated before it committed) are refused: they would
+	// leave emails out of the uniqueness index.
+	_, err = s.Update(ctx, acme, &plain.User, ann.ID, storage.UpdateOptions{}, setEmails("new@example.com"))
+	checkErrIs(t, "Update with the schema from before uniqueEmails", err, storage.ErrSchemaChanged)
+	_, err = s.Create(ctx, acme, &plain.User, user("stale", "bob@example.com"))
+	checkErrIs(t, "Create with the schema from before uniqueEmails", err, storage.ErrSchemaChanged)
+	if got := mustGet(t, s, acme, rt, ann.ID, storage.GetOptions{}); got.Meta.Version != ann.Meta.Version {
+		t.Errorf("a refused stale Update changed ann: version %d, want %d", got.Meta.Version, ann.Meta.Version)
+	}
 	unique := false
 	rt.Walk(func(a schemas.Attribute) {
 		unique = unique || (a.Key() == schemas.EmailValueKey && a.Def.Uniqueness() == "server")

@@ -15,6 +15,10 @@ type ResourceType struct {
 	Endpoint   string // "/Users"
 	Schema     schema.Schema
 	Extensions []Extension
+	// SchemaVersion is the version of the tenant schema the type belongs
+	// to (0: no tenant definition). Storage refuses writes checked against
+	// a version that is no longer the tenant's.
+	SchemaVersion int64
 }
 
 // An Extension is a schema extension of a resource type.

@@ -265,6 +265,7 @@ func BuildSet(version int64, d Definition) (Set, error) {
 	set := Default()
 	set.Version = version
 	set.Definition = d
+	set.User.SchemaVersion, set.Group.SchemaVersion = version, version
 	if d.UniqueEmails {
 		set.User.Schema = UserUniqueEmails()
 	}

@@ -44,6 +44,8 @@ func toSCIMError(logger *slog.Logger, r *http.Request, err error) scimerrors.Sci
 		return errorf(http.StatusNotFound, "", "the resource does not exist")
 	case errors.Is(err, storage.ErrConflict):
 		return errorf(http.StatusConflict, scimerrors.ScimTypeUniqueness, storage.ConflictDetail(err, "resource"))
+	case errors.Is(err, storage.ErrSchemaChanged):
+		return errorf(http.StatusServiceUnavailable, "", "the tenant's schema changed during the request, which changed nothing; retry after the number of seconds in Retry-After")
 	case errors.Is(err, storage.ErrVersionMismatch):
 		return errorf(http.StatusPreconditionFailed, "", "the resource has changed: its version does not match If-Match; read it again and retry")
 	case errors.Is(err, storage.ErrInvalidCursor):

@@ -23,6 +23,12 @@ var (
 	// decoded or does not belong to the query's sort order.
 	ErrInvalidCursor = errors.New("storage: invalid cursor")
 
+	// ErrSchemaChanged is returned by Create and Update when the tenant's
+	// schema changed after the caller read it: the write was checked
+	// against a version that is no longer the tenant's, and nothing was
+	// written. Reading the schema again and retrying succeeds.
+	ErrSchemaChanged = errors.New("storage: the tenant schema changed")
+
 	// ErrUnavailable is returned when the database cannot be reached. It is
 	// transient: the same call may succeed later.
 	ErrUnavailable = errors.New("storage: database unavailable")

@@ -100,6 +100,9 @@ func (s *Store) CreateMany(ctx context.Context, tenant storage.TenantID, rt *sch
 		names = append(names, "active")
 	}
 	err = s.inMembersTx(ctx, tenant, func(ctx context.Context, tx *sql.Tx) error {
+		if err := s.checkSchemaVersion(ctx, tx, tenant, rt); err != nil {
+			return err
+		}
 		if err := s.checkLocks(ctx, tx, tenant, slices.Clone(locks)); err != nil {
 			return err
 		}
@@ -244,6 +247,9 @@ func (s *Store) Update(ctx context.Context, tenant storage.TenantID, rt *schemas
 	}
 	var out storage.Resource
 	err = s.inMembersTx(ctx, tenant, func(ctx context.Context, tx *sql.Tx) error {
+		if err := s.checkSchemaVersion(ctx, tx, tenant, rt); err != nil {
+			return err
+		}
 		cur, err := s.getRow(ctx, tx, tenant, t, id, true)
 		if err != nil {
 			return err
@@ -508,6 +514,28 @@ func (s *Store) insertUnique(ctx context.Context, tx *sql.Tx, tenant storage.Ten
 		return s.uniqueConflict(ctx, tx, tenant, t, id, rows, err)
 	}
 	return err
+}
+
+// checkSchemaVersion refuses a write checked against a tenant schema
+// version that is no longer the tenant's (storage.ErrSchemaChanged): the
+// unique values it would claim or release depend on the schema. The
+// tenant row is read with a share lock, which SetTenantSchema's update
+// lock waits for, so a change and a write never overlap.
+func (s *Store) checkSchemaVersion(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, rt *schemas.ResourceType) error {
+	q := sq.Select("schema_version").From(tenantsTable).Where(sq.Eq{"id": string(tenant)})
+	if s.d.ShareLockSuffix != "" {
+		q = q.Suffix(s.d.ShareLockSuffix)
+	}
+	var cur int64
+	if err := s.queryRow(ctx, tx, q, &cur); errors.Is(err, sql.ErrNoRows) {
+		return storage.ErrNotFound
+	} else if err != nil {
+		return err
+	}
+	if cur != rt.SchemaVersion {
+		return fmt.Errorf("%s checked against schema version %d, the tenant's is %d: %w", rt.Name, rt.SchemaVersion, cur, storage.ErrSchemaChanged)
+	}
+	return nil
 }
 
 // nameConflict names userName in a duplicate key of the users table on

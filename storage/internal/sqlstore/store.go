@@ -158,7 +158,7 @@ func (s *Store) mapErr(op string, err error) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, storage.ErrNotFound), errors.Is(err, storage.ErrConflict),
-		errors.Is(err, storage.ErrVersionMismatch), errors.Is(err, storage.ErrInvalidCursor),
+		errors.Is(err, storage.ErrVersionMismatch), errors.Is(err, storage.ErrInvalidCursor), errors.Is(err, storage.ErrSchemaChanged),
 		errors.Is(err, storage.ErrUnavailable), errors.As(err, &fe), errors.As(err, &ve),
 		errors.Is(err, context.Canceled):
 		return err
