@@ -1,7 +1,6 @@
 package conformance
 
 import (
-	"encoding/json"
 	"errors"
 	"slices"
 	"testing"
@@ -137,17 +136,7 @@ func testLifecycleIdentifiers(t *testing.T, s storage.Store) {
 	// own attributes; aliases and linked identities stay unique and found
 	// (the checks below run after it).
 	def := schemas.Definition{User: []schemas.AttributeDef{{Name: "badgeId", Type: "string", Identifier: true}}}
-	custom, err := schemas.BuildSet(1, def)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := json.Marshal(def)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.SetTenantSchema(ctx, acme, 0, raw, &custom, nil); err != nil {
-		t.Fatalf("SetTenantSchema: %v", err)
-	}
+	custom := mustCustomSchema(t, s, acme, 0, schemas.Definition{}, def)
 	rt = &custom.User
 	lookups("after a tenant schema change")
 	for _, v := range []string{"sess-xyz", "github:583232", "gitlab:583231"} {
@@ -155,7 +144,7 @@ func testLifecycleIdentifiers(t *testing.T, s storage.Store) {
 			t.Errorf("Lookup(%q) = %v, %v; want nothing", v, ids(got), err)
 		}
 	}
-	_, err = s.Create(ctx, acme, rt, storage.Resource{Attributes: lifecycleDoc("cy", map[string]any{"aliases": []any{"legacy-42"}})})
+	_, err := s.Create(ctx, acme, rt, storage.Resource{Attributes: lifecycleDoc("cy", map[string]any{"aliases": []any{"legacy-42"}})})
 	checkConflictOn(t, "a taken alias", err, schemas.ScimdUserURN+":aliases")
 	_, err = s.Update(ctx, acme, rt, bob.ID, storage.UpdateOptions{}, setAttrs(func(doc map[string]any) {
 		doc[schemas.ScimdUserURN] = map[string]any{"linkedIdentities": linked("GITHUB", "583231")}

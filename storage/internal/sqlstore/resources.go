@@ -522,14 +522,8 @@ func (s *Store) insertUnique(ctx context.Context, tx *sql.Tx, tenant storage.Ten
 // tenant row is read with a share lock, which SetTenantSchema's update
 // lock waits for, so a change and a write never overlap.
 func (s *Store) checkSchemaVersion(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, rt *schemas.ResourceType) error {
-	q := sq.Select("schema_version").From(tenantsTable).Where(sq.Eq{"id": string(tenant)})
-	if s.d.ShareLockSuffix != "" {
-		q = q.Suffix(s.d.ShareLockSuffix)
-	}
-	var cur int64
-	if err := s.queryRow(ctx, tx, q, &cur); errors.Is(err, sql.ErrNoRows) {
-		return storage.ErrNotFound
-	} else if err != nil {
+	cur, err := s.schemaVersion(ctx, tx, tenant, s.d.ShareLockSuffix)
+	if err != nil {
 		return err
 	}
 	if cur != rt.SchemaVersion {

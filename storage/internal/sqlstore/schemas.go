@@ -35,14 +35,8 @@ func (s *Store) TenantSchema(ctx context.Context, tenant storage.TenantID, versi
 func (s *Store) SetTenantSchema(ctx context.Context, tenant storage.TenantID, expect int64, definition []byte, set *schemas.Set, changes []schemas.Change) (int64, error) {
 	var version int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		lock := sq.Select("schema_version").From(tenantsTable).Where(sq.Eq{"id": string(tenant)})
-		if s.d.LockSuffix != "" {
-			lock = lock.Suffix(s.d.LockSuffix)
-		}
-		var cur int64
-		if err := s.queryRow(ctx, tx, lock, &cur); errors.Is(err, sql.ErrNoRows) {
-			return storage.ErrNotFound
-		} else if err != nil {
+		cur, err := s.schemaVersion(ctx, tx, tenant, s.d.LockSuffix)
+		if err != nil {
 			return err
 		}
 		if cur != expect {
@@ -123,6 +117,22 @@ func (s *Store) checkChange(ctx context.Context, tx *sql.Tx, tenant storage.Tena
 		return &storage.SchemaConflictError{Attribute: c.Name, Reason: reason, IDs: ids}
 	}
 	return nil
+}
+
+// schemaVersion reads the tenant's current schema version in tx, with the
+// row lock lockSuffix asks for ("" for none), or ErrNotFound.
+func (s *Store) schemaVersion(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, lockSuffix string) (int64, error) {
+	q := sq.Select("schema_version").From(tenantsTable).Where(sq.Eq{"id": string(tenant)})
+	if lockSuffix != "" {
+		q = q.Suffix(lockSuffix)
+	}
+	var v int64
+	if err := s.queryRow(ctx, tx, q, &v); errors.Is(err, sql.ErrNoRows) {
+		return 0, storage.ErrNotFound
+	} else if err != nil {
+		return 0, err
+	}
+	return v, nil
 }
 
 // tenantKeyPrefix starts the keys of tenant-defined attributes, under
