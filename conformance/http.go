@@ -84,6 +84,8 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		{"CursorPagination", httpTestCursorPagination},
 		{"Search", httpTestSearch},
 		{"GroupRepresentations", httpTestGroupRepresentations},
+		{"WriteAnswers", httpTestWriteAnswers},
+		{"EmptyAttributes", httpTestEmptyAttributes},
 		{"ETags", httpTestETags},
 		{"Discovery", httpTestDiscovery},
 		{"Authentication", httpTestAuthentication},

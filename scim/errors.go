@@ -87,28 +87,55 @@ const contentType = "application/scim+json"
 // status it deems inapplicable to the method (such as 503 on POST), into a
 // 500 whose detail is the error's text. guardWriter replaces such a 500
 // with the error scimd meant (remembered in the request state) or with a
-// bare internal error.
+// bare internal error. It also replaces the body of a successful write
+// with the resource scimd rendered (requestState.answer): the library
+// lists every extension in schemas and knows nothing of the attributes
+// and excludedAttributes parameters.
 type guardWriter struct {
 	http.ResponseWriter
 	st      *requestState
-	swallow bool
+	wrote   bool // the status is sent
+	swallow bool // the library's body is not the client's
+}
+
+// A writeAnswer is a resource as a write's response shows it.
+type writeAnswer struct {
+	doc  map[string]any
+	etag string
 }
 
 func (g *guardWriter) WriteHeader(status int) {
-	if status != http.StatusInternalServerError {
-		g.ResponseWriter.WriteHeader(status)
+	if g.wrote {
 		return
 	}
-	e := errorf(http.StatusInternalServerError, "", "internal error")
-	if g.st.err != nil {
-		e = *g.st.err
+	g.wrote = true
+	switch {
+	case status == http.StatusInternalServerError:
+		e := errorf(http.StatusInternalServerError, "", "internal error")
+		if g.st.err != nil {
+			e = *g.st.err
+		}
+		g.swallow = true
+		g.ResponseWriter.Header().Del("Etag")
+		writeError(g.ResponseWriter, e)
+	case g.st.answer != nil && status >= 200 && status < 300:
+		// A PATCH that asked for attributes is answered with 200 and the
+		// resource (RFC 7644 §3.5.2), whatever the library chose.
+		if status != http.StatusCreated {
+			status = http.StatusOK
+		}
+		g.swallow = true
+		g.ResponseWriter.Header().Set("Etag", g.st.answer.etag)
+		writeJSON(g.ResponseWriter, status, g.st.answer.doc)
+	default:
+		g.ResponseWriter.WriteHeader(status)
 	}
-	g.swallow = true
-	g.ResponseWriter.Header().Del("Etag")
-	writeError(g.ResponseWriter, e)
 }
 
 func (g *guardWriter) Write(b []byte) (int, error) {
+	if !g.wrote {
+		g.WriteHeader(http.StatusOK)
+	}
 	if g.swallow {
 		return len(b), nil
 	}

@@ -54,7 +54,8 @@ type memberJSON struct {
 // a time, so that a group of 100,000 members costs no more memory than a
 // group of ten. The status is sent before the members are read: if the
 // database fails midway, the response is cut off (the client sees a
-// truncated body, never a complete-looking group without its members).
+// truncated body, never a complete-looking group without its members). A
+// group without members is written without the attribute.
 func (h *Handler) streamMembers(w http.ResponseWriter, r *http.Request, st *requestState, id string, group map[string]any) {
 	head, err := json.Marshal(group)
 	if err != nil || len(head) < 2 {
@@ -65,17 +66,18 @@ func (h *Handler) streamMembers(w http.ResponseWriter, r *http.Request, st *requ
 	w.WriteHeader(http.StatusOK)
 	bw := bufio.NewWriterSize(w, 32<<10)
 	_, _ = bw.Write(head[:len(head)-1])
-	if len(head) > 2 {
-		_ = bw.WriteByte(',')
-	}
-	_, _ = bw.WriteString(`"members":[`)
 	enc := json.NewEncoder(bw)
 	first := true
 	err = h.store.EachMember(r.Context(), st.tenant.ID, id, func(m storage.Member) error {
-		if !first {
-			if err := bw.WriteByte(','); err != nil {
-				return err
+		sep := ","
+		if first { // the attribute opens with its first member
+			sep = `"members":[`
+			if len(head) > 2 {
+				sep = "," + sep
 			}
+		}
+		if _, err := bw.WriteString(sep); err != nil {
+			return err
 		}
 		first = false
 		endpoint := "/Users/"
@@ -89,7 +91,11 @@ func (h *Handler) streamMembers(w http.ResponseWriter, r *http.Request, st *requ
 		_ = toSCIMError(h.log, r, err) // logs it without its text reaching the client
 		panic(http.ErrAbortHandler)
 	}
-	_, _ = bw.WriteString("]}")
+	if !first {
+		_ = bw.WriteByte(']')
+	}
+	// A group without members has no members attribute (RFC 7643 §2.5).
+	_ = bw.WriteByte('}')
 	_ = bw.Flush()
 }
 

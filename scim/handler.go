@@ -131,6 +131,9 @@ type requestState struct {
 	// metadata is what the body of a user's POST, PUT or PATCH says about
 	// the user's metadata, which normalizeBody takes out; nil if nothing.
 	metadata *metadataRequest
+	// answer is the resource scimd answers a successful POST, PUT or
+	// PATCH with, for guardWriter; nil for a PATCH answered with 204.
+	answer *writeAnswer
 }
 
 type stateKey struct{}

@@ -43,7 +43,9 @@ func render(st *requestState, rt *schemas.ResourceType, res storage.Resource) ma
 		"location":     st.base + rt.Endpoint + "/" + res.ID,
 		"version":      etag(res.Meta.Version),
 	}
-	if rt.Name == schemas.GroupType && res.Members != nil {
+	// An empty members or groups list is left out, as every unassigned
+	// attribute is (RFC 7643 §2.5).
+	if rt.Name == schemas.GroupType && len(res.Members) > 0 {
 		members := make([]any, len(res.Members))
 		for i, m := range res.Members {
 			endpoint := "/Users/"
@@ -58,7 +60,7 @@ func render(st *requestState, rt *schemas.ResourceType, res storage.Resource) ma
 		}
 		out["members"] = members
 	}
-	if rt.Name == schemas.UserType && res.Groups != nil && len(res.Groups) > 0 {
+	if rt.Name == schemas.UserType && len(res.Groups) > 0 {
 		groups := make([]any, len(res.Groups))
 		for i, g := range res.Groups {
 			groups[i] = map[string]any{"value": g.Value, "display": g.Display, "type": g.Type, "$ref": st.base + "/Groups/" + g.Value}
@@ -274,6 +276,9 @@ func (p projection) apply(obj map[string]any) map[string]any {
 		for _, a := range p.include {
 			copyPath(out, obj, a)
 		}
+		for _, a := range p.include {
+			compactPath(out, a)
+		}
 		if m, ok := obj[storage.MetadataAttribute].(map[string]any); ok {
 			setMetadata(out, pickMetadata(m, p.metaInclude, true))
 		}
@@ -288,7 +293,28 @@ func (p projection) apply(obj map[string]any) map[string]any {
 		}
 		deletePath(out, a)
 	}
+	presentSchemas(out)
 	return out
+}
+
+// presentSchemas leaves out of a projected resource the extension objects
+// the projection emptied, and lists in schemas the core schema and the
+// extensions whose attributes are still present (RFC 7643 §3), as render
+// does for a whole resource.
+func presentSchemas(obj map[string]any) {
+	list, _ := obj["schemas"].([]any)
+	kept := make([]any, 0, len(list))
+	for i, s := range list {
+		urn, _ := s.(string)
+		if i > 0 {
+			if ext, ok := obj[urn].(map[string]any); !ok || len(ext) == 0 {
+				delete(obj, urn)
+				continue
+			}
+		}
+		kept = append(kept, s)
+	}
+	obj["schemas"] = kept
 }
 
 // pickMetadata returns the keys of m that keys name (keep) or the others
@@ -333,27 +359,66 @@ func copyPath(dst, src map[string]any, a schemas.Attribute) {
 	if !ok {
 		return
 	}
-	to := container(dst, a, true)
 	switch v := v.(type) {
 	case map[string]any:
+		sub, ok := v[a.Def.Name()]
+		if !ok {
+			return
+		}
+		to := container(dst, a, true)
 		m, _ := to[a.Parent.Name()].(map[string]any)
 		if m == nil {
 			m = map[string]any{}
 		}
-		if sub, ok := v[a.Def.Name()]; ok {
-			m[a.Def.Name()] = sub
-		}
+		m[a.Def.Name()] = sub
 		to[a.Parent.Name()] = m
 	case []any: // a sub-attribute of every element
-		list := make([]any, 0, len(v))
-		for _, el := range v {
-			if m, ok := el.(map[string]any); ok {
-				if sub, ok := m[a.Def.Name()]; ok {
-					list = append(list, map[string]any{a.Def.Name(): sub})
+		to := container(dst, a, true)
+		// One element per source element, so that a second sub-attribute
+		// of the same attribute (emails.value,emails.type) joins the first;
+		// compactPath drops the elements that received nothing.
+		list, _ := to[a.Parent.Name()].([]any)
+		if len(list) != len(v) {
+			list = make([]any, len(v))
+		}
+		for i, el := range v {
+			m, _ := list[i].(map[string]any)
+			if m == nil {
+				m = map[string]any{}
+				list[i] = m
+			}
+			if src, ok := el.(map[string]any); ok {
+				if sub, ok := src[a.Def.Name()]; ok {
+					m[a.Def.Name()] = sub
 				}
 			}
 		}
 		to[a.Parent.Name()] = list
+	}
+}
+
+// compactPath removes from the multi-valued attribute that holds a the
+// elements copyPath left empty, and the attribute if none is left (an
+// empty list is unassigned, RFC 7643 §2.5).
+func compactPath(obj map[string]any, a schemas.Attribute) {
+	to := container(obj, a, false)
+	if to == nil || a.Parent == nil {
+		return
+	}
+	list, ok := to[a.Parent.Name()].([]any)
+	if !ok {
+		return
+	}
+	kept := make([]any, 0, len(list))
+	for _, el := range list {
+		if m, ok := el.(map[string]any); !ok || len(m) > 0 {
+			kept = append(kept, el)
+		}
+	}
+	if len(kept) == 0 {
+		delete(to, a.Parent.Name())
+	} else {
+		to[a.Parent.Name()] = kept
 	}
 }
 

@@ -56,10 +56,7 @@ func (rh *resourceHandler) Create(r *http.Request, attrs scim.ResourceAttributes
 	if err != nil {
 		return scim.Resource{}, rh.h.fail(r, err)
 	}
-	if rt.Name == schemas.GroupType && res.Members == nil {
-		res.Members = []storage.Member{}
-	}
-	return rh.h.libraryResource(st, rt, res), nil
+	return rh.h.answer(r, st, rt, res), nil
 }
 
 // Replace replaces a resource's attributes (PUT).
@@ -106,14 +103,15 @@ func (rh *resourceHandler) Replace(r *http.Request, id string, attrs scim.Resour
 	if err != nil {
 		return scim.Resource{}, rh.h.fail(r, err)
 	}
-	return rh.h.libraryResource(st, rt, res), nil
+	return rh.h.answer(r, st, rt, res), nil
 }
 
 // errNeedMembers makes Update run again with the member list loaded.
 var errNeedMembers = errors.New("patch needs the member list")
 
-// Patch applies PATCH operations. It answers 204 unless the request asks
-// for attributes, as Entra and Microsoft's tests expect.
+// Patch applies PATCH operations. It answers 204 unless the request names
+// attributes or excludedAttributes (Entra and Microsoft's tests expect
+// 204); then 200 with the resource, projected (RFC 7644 §3.5.2).
 func (rh *resourceHandler) Patch(r *http.Request, id string, ops []scim.PatchOperation) (scim.Resource, error) {
 	st, rt := rh.state(r)
 	ifVersion, err := ifMatch(r)
@@ -167,7 +165,7 @@ func (rh *resourceHandler) Patch(r *http.Request, id string, ops []scim.PatchOpe
 	if err != nil {
 		return scim.Resource{}, rh.h.fail(r, err)
 	}
-	return rh.h.libraryResource(st, rt, full), nil
+	return rh.h.answer(r, st, rt, full), nil
 }
 
 // Delete removes a resource.
@@ -191,7 +189,7 @@ func (rh *resourceHandler) Get(r *http.Request, id string) (scim.Resource, error
 	if err != nil {
 		return scim.Resource{}, rh.h.fail(r, err)
 	}
-	return rh.h.libraryResource(st, rt, res), nil
+	return rh.h.libraryResource(res, render(st, rt, res)), nil
 }
 
 // GetAll is served by Handler.serveList; the library never calls it.
@@ -199,12 +197,25 @@ func (rh *resourceHandler) GetAll(r *http.Request, _ scim.ListRequestParams) (sc
 	return scim.Page{}, rh.h.fail(r, errorf(http.StatusInternalServerError, "", "internal error"))
 }
 
-// libraryResource shapes a stored resource for the elimity server's
-// responses to POST and PUT.
-func (h *Handler) libraryResource(st *requestState, rt *schemas.ResourceType, res storage.Resource) scim.Resource {
-	attrs := render(st, rt, res)
-	for _, k := range []string{"id", "meta", "schemas"} {
-		delete(attrs, k)
+// answer renders the resource a write answers with, as GET renders it for
+// the request's attributes and excludedAttributes (RFC 7644 §3.9), and
+// records it for guardWriter, which sends it in place of the library's
+// rendering.
+func (h *Handler) answer(r *http.Request, st *requestState, rt *schemas.ResourceType, res storage.Resource) scim.Resource {
+	q := r.URL.Query()
+	doc := parseProjection(rt, q.Get("attributes"), q.Get("excludedAttributes")).apply(render(st, rt, res))
+	st.answer = &writeAnswer{doc: doc, etag: etag(res.Meta.Version)}
+	return h.libraryResource(res, doc)
+}
+
+// libraryResource shapes a rendered resource for the elimity server,
+// which sets the Location and ETag headers from it.
+func (h *Handler) libraryResource(res storage.Resource, doc map[string]any) scim.Resource {
+	attrs := make(scim.ResourceAttributes, len(doc))
+	for k, v := range doc {
+		if k != "id" && k != "meta" && k != "schemas" {
+			attrs[k] = v
+		}
 	}
 	out := scim.Resource{ID: res.ID, Attributes: attrs}
 	created, modified := res.Meta.Created, res.Meta.LastModified
