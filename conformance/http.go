@@ -109,6 +109,11 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		{"Delegates", httpTestDelegates},
 		{"LinkedIdentities", httpTestLinkedIdentities},
 		{"ScimdDiscovery", httpTestScimdDiscovery},
+		// Value rules of user writes (issue 13: points 6, 9, 10, 15).
+		{"PrimaryValues", httpTestPrimaryValues},
+		{"StatusRemoval", httpTestStatusRemoval},
+		{"PreferredLanguage", httpTestPreferredLanguage},
+		{"EmailValues", httpTestEmailValues},
 	}
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {

@@ -79,6 +79,14 @@ func prepareUser(doc, prev map[string]any, w userWrite, now time.Time, minPasswo
 	if w == writeReplace && hasExt && ext[schemas.AttrStatus] == nil && prevExt[schemas.AttrStatus] != nil {
 		ext[schemas.AttrStatus] = prevExt[schemas.AttrStatus] // a PUT without status keeps it
 	}
+	if w == writePatch {
+		if err := statusRemoved(doc, prev, ext, prevExt, hasExt); err != nil {
+			return err
+		}
+	}
+	if err := checkPrimaries(doc, prev); err != nil {
+		return err
+	}
 	if err := applyStatus(doc, ext, prev, now); err != nil {
 		return err
 	}
@@ -141,6 +149,32 @@ func allowedMove(from, to string) bool {
 	return false
 }
 
+// statusRemoved refuses a patch that removes active or status (a PATCH
+// remove, a replace with null, a merge patch's null): the status model has
+// no user without a status, and active follows the status, so the removal
+// would change nothing while the client is told it succeeded. A patch that
+// removes the whole scimd User extension keeps the status, as it keeps the
+// other server-managed values.
+func statusRemoved(doc, prev, ext, prevExt map[string]any, hasExt bool) error {
+	if _, had := prev["active"]; had && doc["active"] == nil {
+		return errActiveRemoved
+	}
+	if hasExt && prevExt[schemas.AttrStatus] != nil && ext[schemas.AttrStatus] == nil {
+		return errStatusRemoved
+	}
+	return nil
+}
+
+const howToChangeStatus = "set active to false to deprovision the user or to true to activate it, or set " +
+	schemas.ScimdUserURN + ":status to the status the user should have"
+
+var (
+	errActiveRemoved = errorf(http.StatusBadRequest, scimerrors.ScimTypeMutability,
+		"active cannot be removed: it follows the user's status, which every user has; "+howToChangeStatus)
+	errStatusRemoved = errorf(http.StatusBadRequest, scimerrors.ScimTypeMutability,
+		schemas.ScimdUserURN+":status cannot be removed: every user has a status ("+strings.Join(statuses, ", ")+"); "+howToChangeStatus)
+)
+
 // applyStatus decides the user's status from the requested status and
 // active, sets active from it, and stamps statusChangedAt and, when the
 // user becomes suspended or deprovisioned, sessionsValidAfter.
@@ -199,7 +233,8 @@ func applyStatus(doc, ext, prev map[string]any, now time.Time) error {
 // verification keeps verified and verifiedAt of one multi-valued contact
 // attribute consistent: verifiedAt is set when a value is verified without
 // one and dropped when it is not verified, and a primary value that
-// changed is not verified. Phone numbers are checked as they arrive.
+// changed is not verified. New and changed email addresses and phone
+// numbers are checked (checkEmail, checkPhone).
 func verification(doc, prev map[string]any, attr string, now time.Time) error {
 	list, _ := doc[attr].([]any)
 	prevList, _ := prev[attr].([]any)
@@ -208,11 +243,13 @@ func verification(doc, prev map[string]any, attr string, now time.Time) error {
 		if !ok {
 			continue
 		}
-		if attr == "phoneNumbers" {
-			if v, _ := m["value"].(string); v != "" && !containsValue(prevList, v) {
-				if err := checkPhone(v); err != nil {
-					return err
-				}
+		if v, _ := m["value"].(string); v != "" && !containsValue(prevList, v) {
+			check := checkEmail
+			if attr == "phoneNumbers" {
+				check = checkPhone
+			}
+			if err := check(v); err != nil {
+				return err
 			}
 		}
 		if v, _ := m["verified"].(bool); !v {
@@ -314,7 +351,8 @@ func checkPhone(v string) error {
 }
 
 // checkProfile validates the profile values that changed: preferredLanguage
-// and locale (BCP 47 language tags; a locale may use '_'), timezone (an
+// (Accept-Language's list of BCP 47 language tags, checkPreferredLanguage)
+// and locale (a BCP 47 language tag; it may use '_'), timezone (an
 // IANA name) and birthday (YYYY-MM-DD, not in the future).
 func checkProfile(doc, prev, ext, prevExt map[string]any) error {
 	changed := func(m, old map[string]any, k string) (string, bool) {
@@ -326,8 +364,8 @@ func checkProfile(doc, prev, ext, prevExt map[string]any) error {
 		return v, v != o
 	}
 	if v, ok := changed(doc, prev, "preferredLanguage"); ok {
-		if _, err := language.Parse(v); err != nil {
-			return invalid("preferredLanguage %q is not a BCP 47 language tag such as en, en-US or de-CH", v)
+		if err := checkPreferredLanguage(v); err != nil {
+			return err
 		}
 	}
 	if v, ok := changed(doc, prev, "locale"); ok {

@@ -78,6 +78,16 @@ func (u UserRules) ReplaceUser(rt *schemas.ResourceType, body, cur map[string]an
 // a SCIM PATCH checks the patched document: null removes a member, objects
 // merge, anything else replaces. The password may be set, never read.
 func (u UserRules) MergeUser(rt *schemas.ResourceType, patch, cur map[string]any, now time.Time) (map[string]any, error) {
+	if k, ok := keyOf(patch, schemas.ScimdUserURN); ok {
+		// The rest of the extension may go with its status, and an
+		// extension left empty reads as one the patch removed (which
+		// keeps the status), so a removed status is caught here.
+		if ext, _ := patch[k].(map[string]any); ext != nil {
+			if sk, ok := keyOf(ext, schemas.AttrStatus); ok && (ext[sk] == nil || ext[sk] == "") {
+				return nil, asWriteError(errStatusRemoved)
+			}
+		}
+	}
 	merged, _ := MergePatch(deepCopyMap(Visible(rt, cur)), patch).(map[string]any)
 	if merged == nil {
 		merged = map[string]any{}

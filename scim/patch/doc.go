@@ -42,5 +42,6 @@
 //     read-only input) is ignored, and so is "schemas" anywhere.
 //   - an immutable attribute may be set when absent, never changed.
 //   - when an operation sets primary=true on an element, the other elements
-//     of that attribute lose primary (RFC 7643 §2.4).
+//     of that attribute lose primary (RFC 7643 §2.4, RFC 7644 §3.5.2); an
+//     operation that sets it on more than one element is invalidValue.
 package patch

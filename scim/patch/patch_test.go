@@ -464,9 +464,24 @@ var patchCases = []patchCase{
 		want: map[string]string{"emails/0/primary": absent, "emails/1/primary": `true`},
 	},
 	{
-		name: "primary: the first of several new primaries wins",
+		name: "primary: two new primaries in one operation are refused",
 		ops:  `[{"op":"replace","path":"emails","value":[{"value":"a@x","primary":true},{"value":"b@x","primary":"true"}]}]`,
-		want: map[string]string{"emails": `[{"value":"a@x","primary":true},{"value":"b@x"}]`},
+		err:  scimerrors.ScimTypeInvalidValue, detail: "emails: at most one value of emails may be primary, got 2",
+	},
+	{
+		name: "primary: path-less, two new primaries are refused",
+		ops:  `[{"op":"add","value":{"emails":[{"value":"a@x","primary":true},{"value":"b@x","primary":true}]}}]`,
+		err:  scimerrors.ScimTypeInvalidValue, detail: "may be primary, got 2",
+	},
+	{
+		name: "primary: a path that makes several elements primary is refused",
+		ops:  `[{"op":"replace","path":"emails[value pr].primary","value":true}]`,
+		err:  scimerrors.ScimTypeInvalidValue, detail: "may be primary, got 2",
+	},
+	{
+		name: "primary: a filter that makes one element primary clears the others",
+		ops:  `[{"op":"replace","path":"emails[value eq \"babs@jensen.org\"]","value":{"primary":true}}]`,
+		want: map[string]string{"emails/0/primary": absent, "emails/1/primary": `true`},
 	},
 	{
 		name: "primary: setting primary false leaves others alone",

@@ -105,7 +105,9 @@ func (a *applier) updateSub(t target, v any) error {
 		}
 		touched = append(touched, i)
 	}
-	fixPrimary(t.attr.Def, list, touched)
+	if err := fixPrimary(t, list, touched); err != nil {
+		return err
+	}
 	a.set(t.attr, listValue(compact(list)))
 	return nil
 }
@@ -142,7 +144,9 @@ func (a *applier) updateList(op string, t target, v any) error {
 	if err := checkImmutable(t.attr.Def, t.name, listValue(old), list); err != nil {
 		return err
 	}
-	fixPrimary(t.attr.Def, list, touched)
+	if err := fixPrimary(t, list, touched); err != nil {
+		return err
+	}
 	// An element that held only primary, lost to another one, is empty.
 	if list = compact(list); len(list) == 0 {
 		return a.clear(t)
@@ -215,7 +219,9 @@ func (a *applier) updateSelected(t target, v any) error {
 	if src == nil {
 		list = dedupe(list)
 	}
-	fixPrimary(def, list, touched)
+	if err := fixPrimary(t, list, touched); err != nil {
+		return err
+	}
 	a.set(t.attr, listValue(compact(list)))
 	return nil
 }
@@ -323,29 +329,39 @@ func checkImmutable(def schema.CoreAttribute, path string, old, next any) error 
 }
 
 // fixPrimary keeps at most one element with primary=true (RFC 7643 §2.4):
-// when an operation set primary on an element (the first such among the
-// touched ones), every other element loses it.
-func fixPrimary(def schema.CoreAttribute, list []any, touched []int) {
+// when an operation set primary on an element, every other element loses
+// it (RFC 7644 §3.5.2). An operation that sets primary on more than one
+// element (two primary values in one list, or a path that selects several
+// elements) is refused: invalidValue, as a POST or PUT body with two
+// primary values is.
+func fixPrimary(t target, list []any, touched []int) error {
+	def := t.attr.Def
 	sub, ok := def.SubAttributes().ContainsAttribute("primary")
 	if !ok || sub.AttributeType() != typeBoolean {
-		return
+		return nil
 	}
 	key := sub.Name()
-	winner := -1
+	winner, n := -1, 0
 	for _, i := range touched {
 		if m, ok := list[i].(map[string]any); ok && lookup(m, key) == true {
-			winner = i
-			break
+			if winner < 0 {
+				winner = i
+			}
+			n++
 		}
 	}
+	if n > 1 {
+		return errInvalidValue("%s: at most one value of %s may be primary, got %d; mark one value primary", t.name, t.attr.Name(), n)
+	}
 	if winner < 0 {
-		return
+		return nil
 	}
 	for i, el := range list {
 		if m, ok := el.(map[string]any); ok && i != winner && lookup(m, key) == true {
 			delete(m, canonKey(m, key))
 		}
 	}
+	return nil
 }
 
 // containsValue reports whether list holds a value equal to v.
