@@ -61,6 +61,7 @@ func RunStorageTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{name: "CustomAttributes", run: testCustomAttributes},
 		{name: "CustomSorting", run: testCustomSorting},
 		{name: "CustomSortPaging", run: testCustomSortPaging},
+		{name: "MultiValuedSorting", run: testMultiValuedSorting},
 		{name: "CustomIdentifiers", run: testCustomIdentifiers},
 		{name: "CustomSchemaChanges", run: testCustomSchemaChanges},
 		{name: "CustomTenantIsolation", run: testCustomTenantIsolation},

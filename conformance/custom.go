@@ -420,6 +420,10 @@ func testCustomSorting(t *testing.T, s storage.Store) {
 		{"office.building", customSubValue("office", "building")},
 		{"office.floor", customSubValue("office", "floor")},
 		{customURN + "office.floor", customSubValue("office", "floor")},
+		// Multi-valued: the primary (else first) value.
+		{"tags", customSortValue("tags")},
+		{"devices", customSortValue("devices")},
+		{customURN + "devices.value", customSortValue("devices")},
 	} {
 		for _, desc := range []bool{false, true} {
 			want := customOrder(created, c.value, desc)
@@ -448,10 +452,11 @@ func testCustomSorting(t *testing.T, s storage.Store) {
 			}
 		}
 	}
-	// Multi-valued and complex custom attributes are not sort keys.
-	for _, by := range []string{"tags", "devices", "devices.kind", "office"} {
+	// Complex attributes and a multi-valued attribute's other
+	// sub-attributes are not sort keys.
+	for _, by := range []string{"devices.kind", "devices.serial", "office"} {
 		_, err := s.List(t.Context(), tenant, rt, storage.Query{SortBy: mustParsePath(t, by), Count: 10, StartIndex: 1})
-		checkFilterError(t, "sortBy "+by, err)
+		checkSortError(t, "sortBy "+by, by, err)
 	}
 }
 
@@ -460,6 +465,10 @@ func customValue(name string) func(map[string]any) (any, bool) {
 		v, ok := c[name]
 		return v, ok
 	}
+}
+
+func customSortValue(name string) func(map[string]any) (any, bool) {
+	return func(c map[string]any) (any, bool) { return multiSortValue(c[name]) }
 }
 
 func customSubValue(name, sub string) func(map[string]any) (any, bool) {

@@ -80,6 +80,7 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		{"EscapedStrings", httpTestEscapedStrings},
 		{"AttributeProjection", httpTestAttributeProjection},
 		{"Sorting", httpTestSorting},
+		{"MultiValuedSorting", httpTestMultiValuedSorting},
 		{"IndexPagination", httpTestIndexPagination},
 		{"CursorPagination", httpTestCursorPagination},
 		{"Search", httpTestSearch},

@@ -201,6 +201,11 @@ func RunPlanTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{rt: &set.User, sortBy: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"},
 		{rt: &set.User, sortBy: "displayName", desc: true},
 		{rt: &custom.User, filter: `active eq true`, sortBy: "costCode", broad: true},
+		// A multi-valued attribute sorts by its primary (else first)
+		// value, kept in attr_values as a row of its own.
+		{rt: &set.User, sortBy: "emails.value"},
+		{rt: &set.User, sortBy: "emails", desc: true},
+		{rt: &custom.User, filter: `active eq true`, sortBy: "emails.value", broad: true},
 		{rt: &custom.User, filter: `userName sw "user."`, sortBy: "floor", desc: true, broad: true},
 		// A narrow filter finds its matches through its own index, and
 		// they are sorted.

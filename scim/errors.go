@@ -36,6 +36,8 @@ func toSCIMError(logger *slog.Logger, r *http.Request, err error) scimerrors.Sci
 		return se
 	case errors.As(err, &pse) && pse != nil:
 		return *pse
+	case errors.As(err, &fe) && fe.SortBy:
+		return errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidValue, fe.Detail)
 	case errors.As(err, &fe):
 		return errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidFilter, fe.Detail)
 	case errors.As(err, &ve):

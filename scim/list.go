@@ -250,6 +250,7 @@ func (h *Handler) serveRootList(w http.ResponseWriter, r *http.Request, st *requ
 	}
 	resources := []any{}
 	total, skip, matched := 0, 0, false
+	var sortErr error // the first type's refusal of sortBy
 	for _, rt := range st.set.ResourceTypes() {
 		q, _, err := h.query(&rt, p)
 		if err != nil {
@@ -261,6 +262,9 @@ func (h *Handler) serveRootList(w http.ResponseWriter, r *http.Request, st *requ
 		page, err := h.store.List(r.Context(), st.tenant.ID, &rt, counted)
 		var fe *storage.FilterError
 		if asFilterError(err, &fe) {
+			if fe.SortBy && sortErr == nil {
+				sortErr = err
+			}
 			continue
 		}
 		if err != nil {
@@ -285,6 +289,10 @@ func (h *Handler) serveRootList(w http.ResponseWriter, r *http.Request, st *requ
 		for _, res := range page.Resources {
 			resources = append(resources, proj.apply(render(st, &rt, res)))
 		}
+	}
+	if !matched && sortErr != nil {
+		writeError(w, toSCIMError(h.log, r, sortErr))
+		return
 	}
 	if !matched {
 		writeError(w, errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidFilter, "the filter names an attribute that neither User nor Group has"))

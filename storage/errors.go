@@ -63,14 +63,29 @@ func ConflictDetail(err error, resource string) string {
 // A FilterError is returned by List when a filter or sort attribute cannot
 // be translated: an unknown attribute, an operator the attribute's type does
 // not support, a value of the wrong type, or a filter over the size limit.
+// SortBy marks an error of the sort attribute rather than of the filter.
 // Detail is safe to show to the client.
-type FilterError struct{ Detail string }
+type FilterError struct {
+	Detail string
+	SortBy bool
+}
 
-func (e *FilterError) Error() string { return "storage: invalid filter: " + e.Detail }
+func (e *FilterError) Error() string {
+	if e.SortBy {
+		return "storage: invalid sortBy: " + e.Detail
+	}
+	return "storage: invalid filter: " + e.Detail
+}
 
 // NewFilterError returns a FilterError with a formatted detail.
 func NewFilterError(format string, args ...any) error {
 	return &FilterError{Detail: fmt.Sprintf(format, args...)}
+}
+
+// NewSortError returns a FilterError of the sort attribute with a formatted
+// detail.
+func NewSortError(format string, args ...any) error {
+	return &FilterError{Detail: fmt.Sprintf(format, args...), SortBy: true}
 }
 
 // A ValueError is returned by Create and Update when a resource holds a value

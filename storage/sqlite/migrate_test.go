@@ -9,6 +9,7 @@ import (
 
 	"github.com/scim2/filter-parser/v2"
 
+	"github.com/scimd/scimd/conformance"
 	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/storage"
 	"github.com/scimd/scimd/storage/sqlite"
@@ -102,4 +103,27 @@ func TestStatusBackfill(t *testing.T) {
 	if err != nil || len(keys) != 1 {
 		t.Errorf("tag keys after the backfill: %v, %v", keys, err)
 	}
+}
+
+// TestSortValuesMigration checks migration 12: resources stored before
+// scimd kept the sort values of multi-valued attributes get them.
+func TestSortValuesMigration(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "scimd.db")
+	logger := slog.New(slog.DiscardHandler)
+	conformance.RunSortValuesMigrationTest(t, func(t *testing.T) storage.Store {
+		s, err := sqlite.Open(t.Context(), path, logger)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}, func(t *testing.T, stmt string) {
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.ExecContext(t.Context(), stmt); err != nil {
+			t.Fatal(err)
+		}
+	})
 }

@@ -111,35 +111,57 @@ func extract(t table, rt *schemas.ResourceType, doc map[string]any) (columns, []
 			}
 			a := schemas.Attribute{SchemaURN: urn, Extension: ext, Def: def}
 			key := a.Key()
+			// The sort value of a multi-valued attribute (see
+			// sortKeyPrefix): sortKey is the key of the values it is
+			// chosen from, "" when nothing sorts the attribute.
+			var pick sortPick
+			sortKey := ""
+			if sortDef, ok := multiSortAttr(def); ok {
+				sortKey = key
+				if def.HasSubAttributes() {
+					sortKey = schemas.Attribute{SchemaURN: urn, Extension: ext, Def: sortDef, Parent: &def}.Key()
+				}
+			}
 			if !def.HasSubAttributes() {
 				for i, x := range elements(def, v) {
 					pos := 0
 					if def.MultiValued() {
 						pos = i
 					}
+					before := len(rows)
 					emit(a, key, x, 0, pos)
+					if sortKey != "" && len(rows) > before {
+						pick.offer(rows[before], false)
+					}
 				}
-				continue
-			}
-			for i, el := range elements(def, v) {
-				m, ok := el.(map[string]any)
-				if !ok {
-					continue
-				}
-				before := len(rows)
-				for _, sub := range def.SubAttributes() {
-					sv, ok := m[sub.Name()]
-					if !ok || sv == nil || !indexable(sub) {
+			} else {
+				for i, el := range elements(def, v) {
+					m, ok := el.(map[string]any)
+					if !ok {
 						continue
 					}
-					sa := schemas.Attribute{SchemaURN: urn, Extension: ext, Def: sub, Parent: &def}
-					for j, x := range elements(sub, sv) {
-						emit(sa, sa.Key(), x, i, j)
+					before := len(rows)
+					for _, sub := range def.SubAttributes() {
+						sv, ok := m[sub.Name()]
+						if !ok || sv == nil || !indexable(sub) {
+							continue
+						}
+						sa := schemas.Attribute{SchemaURN: urn, Extension: ext, Def: sub, Parent: &def}
+						for j, x := range elements(sub, sv) {
+							emit(sa, sa.Key(), x, i, j)
+						}
+					}
+					if len(rows) > before { // an element with at least one value
+						rows = append(rows, valueRow{attr: key, elem: i})
+					}
+					if k := slices.IndexFunc(rows[before:], func(r valueRow) bool { return r.attr == sortKey }); sortKey != "" && k >= 0 {
+						primary, _ := m["primary"].(bool)
+						pick.offer(rows[before+k], primary)
 					}
 				}
-				if len(rows) > before { // an element with at least one value
-					rows = append(rows, valueRow{attr: key, elem: i})
-				}
+			}
+			if r, ok := pick.sortRow(); ok {
+				rows = append(rows, r)
 			}
 		}
 	}

@@ -37,10 +37,13 @@ func Migrate(ctx context.Context, db *sql.DB, dialect goose.Dialect, fsys fs.FS)
 //     storage.NormalizePhone gives, which filters and Lookup compare with.
 //   - 8 gives every user stored before scimd kept a lifecycle status the
 //     status its active attribute implies (backfillStatus).
+//   - 12 writes the sort values of multi-valued attributes of every
+//     resource stored before scimd kept them (backfillSortValues).
 func goMigrations() []*goose.Migration {
 	return []*goose.Migration{
 		goose.NewGoMigration(6, &goose.GoFunc{RunTx: reindexPhones}, nil),
 		goose.NewGoMigration(10, &goose.GoFunc{RunTx: backfillStatus}, nil),
+		goose.NewGoMigration(12, &goose.GoFunc{RunTx: backfillSortValues}, nil),
 	}
 }
 

@@ -34,8 +34,8 @@ type valuesOrder struct {
 	col   string // v_num, v_str or v_key
 }
 
-// order resolves a sortBy attribute. Sorting is on single-valued attributes
-// only; a missing value sorts after every present one in ascending order.
+// order resolves a sortBy attribute (see sortLocation). A missing value
+// sorts after every present one in ascending order.
 func (tr *translator) order(p *filter.AttributePath, desc bool) (order, error) {
 	o := order{key: "id", id: "r.id", desc: desc}
 	if desc {
@@ -44,15 +44,9 @@ func (tr *translator) order(p *filter.AttributePath, desc bool) (order, error) {
 	if p == nil {
 		return o, nil
 	}
-	loc, err := tr.locate(*p)
+	loc, err := tr.sortLocation(*p)
 	if err != nil {
 		return o, err
-	}
-	if loc.kind == locMetadata || loc.typ == metadataType {
-		return o, storage.NewFilterError("cannot sort by %q: metadata keys are for filters only", loc.path)
-	}
-	if loc.multi || loc.complex || loc.kind == locMembers {
-		return o, storage.NewFilterError("cannot sort by %q: sort by a single-valued attribute", loc.path)
 	}
 	o.numeric = loc.typ == "boolean" || loc.typ == "integer" || loc.typ == "decimal"
 	switch loc.kind {

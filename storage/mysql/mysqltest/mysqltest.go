@@ -48,6 +48,35 @@ func OpenStore(tb testing.TB) storage.Store {
 	return open(tb, server, admin)
 }
 
+// Database skips t unless a server is configured in the environment, and
+// creates a fresh database, dropped when t ends. It returns the database's
+// URL, for mysql.Open, and a connection to it, closed when t ends: tests of
+// migrations reopen a store on the same database and change it in between.
+func Database(t *testing.T) (string, *sql.DB) {
+	t.Helper()
+	dsn := os.Getenv(DSNEnv)
+	if dsn == "" {
+		t.Skip(DSNEnv + " not set")
+	}
+	server, admin := openServer(t, dsn)
+	name := createDatabase(t, admin)
+	u := *server
+	u.Path = "/" + name
+	cfg := gomysql.NewConfig()
+	cfg.Net, cfg.Addr, cfg.DBName = "tcp", server.Host, name
+	if server.User != nil {
+		cfg.User = server.User.Username()
+		cfg.Passwd, _ = server.User.Password()
+	}
+	connector, err := gomysql.NewConnector(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(connector)
+	t.Cleanup(func() { _ = db.Close() })
+	return u.String(), db
+}
+
 // open opens a store on a fresh database of server.
 func open(t testing.TB, server *url.URL, admin *sql.DB) storage.Store {
 	t.Helper()
