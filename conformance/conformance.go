@@ -51,6 +51,8 @@ func RunStorageTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{name: "Credentials", run: testCredentials},
 		{name: "Members", run: testMembers},
 		{name: "MemberCleanup", run: testMemberCleanup},
+		{name: "MemberRaceUserDelete", run: testMemberRaceUserDelete},
+		{name: "MemberRaceGroupDelete", run: testMemberRaceGroupDelete},
 		{name: "UserGroups", run: testUserGroups},
 		{name: "NestedGroups", run: testNestedGroups},
 		{name: "NestedGroupsDepth", run: testNestedGroupsDepth},

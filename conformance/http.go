@@ -94,6 +94,8 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		{"ConcurrentCreate", httpTestConcurrentCreate},
 		{"ConcurrentMemberAdds", httpTestConcurrentMemberAdds},
 		{"ConcurrentIfMatch", httpTestConcurrentIfMatch},
+		{"MemberRaceUserDelete", httpTestMemberRaceUserDelete},
+		{"MemberRaceGroupDelete", httpTestMemberRaceGroupDelete},
 		// scimd's own features.
 		{"NestedGroups", httpTestNestedGroups},
 		{"Apps", httpTestApps},
