@@ -48,6 +48,7 @@ func RunStorageTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{name: "KeysetPagination", run: testKeysetPagination},
 		{name: "Tenants", run: testTenants},
 		{name: "TenantIsolation", run: testTenantIsolation},
+		{name: "TenantNameExact", run: testTenantNameExact},
 		{name: "Credentials", run: testCredentials},
 		{name: "Members", run: testMembers},
 		{name: "MemberCleanup", run: testMemberCleanup},
