@@ -92,11 +92,14 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		{"Authentication", httpTestAuthentication},
 		{"Revocation", httpTestRevocation},
 		{"TenantIsolation", func(t *testing.T, tg Target) { httpTestTenantIsolation(t, tg, newTarget(t)) }},
+		{"TenantPathExact", httpTestTenantPathExact},
 		{"ServiceProviderConfigTellsTheTruth", httpTestServiceProviderConfigTruth},
 		// Concurrency (issue 8): racing writers leave what a serial run would.
 		{"ConcurrentCreate", httpTestConcurrentCreate},
 		{"ConcurrentMemberAdds", httpTestConcurrentMemberAdds},
 		{"ConcurrentIfMatch", httpTestConcurrentIfMatch},
+		{"MemberRaceUserDelete", httpTestMemberRaceUserDelete},
+		{"MemberRaceGroupDelete", httpTestMemberRaceGroupDelete},
 		// scimd's own features.
 		{"NestedGroups", httpTestNestedGroups},
 		{"Apps", httpTestApps},

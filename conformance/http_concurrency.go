@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 )
 
 // An httpCall is one request of a concurrent batch.
@@ -18,6 +19,7 @@ type httpCall struct {
 	method, path string
 	body         any
 	hdr          map[string]string
+	delay        time.Duration // after the start, before sending
 }
 
 // concurrently sends every call on a goroutine of its own, all released at
@@ -37,6 +39,7 @@ func (c *httpClient) concurrently(calls []httpCall) []*httpResp {
 	for i, call := range calls {
 		wg.Go(func() {
 			<-start
+			time.Sleep(call.delay)
 			var r result
 			r.status, r.header, r.raw, r.err = c.send(call.method, call.path, call.body, call.hdr)
 			results[i] = r

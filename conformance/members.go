@@ -214,6 +214,7 @@ func testMemberCleanup(t *testing.T, s storage.Store) {
 	if len(u.Groups) != 1 || u.Groups[0].Value != g3.ID {
 		t.Errorf("u2 groups after deleting G1 = %+v, want only G3", u.Groups)
 	}
+	checkNoOrphanMembers(t, s, tenant, "after deleting u1 and G1")
 }
 
 func testUserGroups(t *testing.T, s storage.Store) {

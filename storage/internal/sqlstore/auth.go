@@ -11,8 +11,8 @@ import (
 	"github.com/scimd/scimd/storage"
 )
 
-// Authenticate finds a tenant by name and its valid credential by token
-// hash, with one indexed join.
+// Authenticate finds a tenant by name (byte for byte) and its valid
+// credential by token hash, with one indexed join.
 func (s *Store) Authenticate(ctx context.Context, tenantName string, tokenHash []byte) (storage.Tenant, storage.Credential, error) {
 	var t storage.Tenant
 	if len(tokenHash) != sha256.Size || !asciiID(tenantName) {
@@ -41,8 +41,10 @@ func (s *Store) Authenticate(ctx context.Context, tenantName string, tokenHash [
 	if err != nil {
 		return t, c, s.mapErr("authenticate", err)
 	}
-	if subtle.ConstantTimeCompare(stored, tokenHash) != 1 {
-		return t, storage.Credential{}, fmt.Errorf("credential: %w", storage.ErrNotFound)
+	// The name byte for byte: the SQL equality ignores trailing spaces on
+	// MySQL (see Tenant).
+	if subtle.ConstantTimeCompare(stored, tokenHash) != 1 || t.Name != tenantName {
+		return storage.Tenant{}, storage.Credential{}, fmt.Errorf("credential: %w", storage.ErrNotFound)
 	}
 	t.ID, c.Tenant = storage.TenantID(id), storage.TenantID(id)
 	if t.Created, err = parseStoredTime(created); err != nil {

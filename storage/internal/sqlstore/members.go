@@ -172,6 +172,14 @@ func (s *Store) checkCycles(ctx context.Context, tx *sql.Tx, tenant storage.Tena
 
 // memberTypes returns the resource type code of each ID that names a user
 // or group of the tenant.
+//
+// It reads the rows under a share lock (on engines with row locks), which
+// a Delete of one of them waits for, and which waits for a Delete that came
+// first: a plain read of MySQL's snapshot would still find a resource whose
+// delete committed meanwhile (or after the read, having found no member
+// row to remove), and the member row added next would name nothing. The
+// locked read sees the latest committed rows, so a member added is one
+// that the Delete, running after, finds and removes.
 func (s *Store) memberTypes(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, ids []string) (map[string]int, error) {
 	types := make(map[string]int, len(ids))
 	for _, t := range []table{usersTable, groupsTable} {
@@ -182,7 +190,11 @@ func (s *Store) memberTypes(ctx context.Context, tx *sql.Tx, tenant storage.Tena
 			}
 		}
 		for chunk := range chunks(asciiIDs(missing)) { // others name nothing
-			rows, err := s.query(ctx, tx, sq.Select("r.id").From(t.from).Where(tenantWhere(tenant)).Where(sq.Eq{"r.id": chunk}))
+			q := sq.Select("r.id").From(t.from).Where(tenantWhere(tenant)).Where(sq.Eq{"r.id": chunk})
+			if s.d.ShareLockSuffix != "" {
+				q = q.Suffix(s.d.ShareLockSuffix)
+			}
+			rows, err := s.query(ctx, tx, q)
 			if err != nil {
 				return nil, err
 			}
@@ -225,6 +237,13 @@ func (s *Store) editMembers(ctx context.Context, tx *sql.Tx, tenant storage.Tena
 
 // deleteMemberships removes a deleted resource from the groups it was in
 // (bumping their versions) and, for a group, its own member rows.
+//
+// Its read of the parent groups is a plain one, which MySQL answers from
+// the transaction's snapshot, taken at its first plain read: Delete runs
+// it after deleting the resource's row, so that the snapshot is taken
+// after any write that added the resource to a group under memberTypes'
+// share lock has committed. (A locking read here would see them too, but
+// its gap locks make racing member writes deadlock far more often.)
 func (s *Store) deleteMemberships(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, t table, id string) error {
 	// Read the parent groups first (an index lookup) and bump them by
 	// primary key: MariaDB runs UPDATE ... WHERE id IN (subquery) as a scan
@@ -253,9 +272,12 @@ func (s *Store) deleteMemberships(ctx context.Context, tx *sql.Tx, tenant storag
 		if _, err := s.exec(ctx, tx, bump); err != nil {
 			return err
 		}
-	}
-	if len(parents) > 0 {
-		if _, err := s.exec(ctx, tx, sq.Delete(membersTable).Where(sq.Eq{"tenant_id": string(tenant), "member_id": id})); err != nil {
+		// By primary key too: MariaDB runs DELETE ... WHERE member_id = ?
+		// as a range of the primary key on the tenant alone, which reads
+		// and locks every member row of the tenant (a member write waiting
+		// for the resource's row then deadlocks with it).
+		del := sq.Delete(membersTable).Where(sq.Eq{"tenant_id": string(tenant), "group_id": chunk, "member_id": id})
+		if _, err := s.exec(ctx, tx, del); err != nil {
 			return err
 		}
 	}

@@ -422,6 +422,8 @@ func (s *Store) Delete(ctx context.Context, tenant storage.TenantID, rt *schemas
 		return fmt.Errorf("%s %q: %w", rt.Name, id, storage.ErrNotFound)
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		// The resource's row goes first, before any read: see
+		// deleteMemberships.
 		del := sq.Delete(t.name).Where(sq.Eq{"tenant_id": string(tenant), "id": id})
 		if ifVersion != 0 {
 			del = del.Where(sq.Eq{"version": ifVersion})

@@ -38,7 +38,10 @@ func (s *Store) CreateTenant(ctx context.Context, name string) (storage.Tenant, 
 	return t, nil
 }
 
-// Tenant returns the tenant with the given name.
+// Tenant returns the tenant with the given name, byte for byte. The name
+// found by the SQL equality is compared again in Go: MySQL's collations are
+// PAD SPACE (ascii_bin included), so 'alpha ' = 'alpha' there, and a path
+// naming "alpha " would be served as alpha.
 func (s *Store) Tenant(ctx context.Context, name string) (storage.Tenant, error) {
 	var t storage.Tenant
 	var id, created string
@@ -47,8 +50,8 @@ func (s *Store) Tenant(ctx context.Context, name string) (storage.Tenant, error)
 	}
 	err := s.queryRow(ctx, s.read, sq.Select("id", "name", "created", "schema_version").From(tenantsTable).
 		Where(sq.Eq{"name": name}), &id, &t.Name, &created, &t.SchemaVersion)
-	if errors.Is(err, sql.ErrNoRows) {
-		return t, fmt.Errorf("tenant %q: %w", name, storage.ErrNotFound)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && t.Name != name {
+		return storage.Tenant{}, fmt.Errorf("tenant %q: %w", name, storage.ErrNotFound)
 	}
 	if err != nil {
 		return t, s.mapErr("get tenant", err)
