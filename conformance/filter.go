@@ -323,6 +323,14 @@ var filterCases = []filterCase{
 	{name: "not value path", rt: user, filter: `not (emails[type eq "work"])`, want: except(allUsers, "alice", "bob", "dave", "frank")},
 	{name: "value path on single-valued complex", rt: user, filter: `name[givenName eq "alice"]`, want: []string{"alice"}},
 	{name: "value path pr", rt: user, filter: `emails[type pr]`, want: []string{"alice", "bob", "carol", "dave", "frank"}},
+	// Entra's emails[type eq "work"].value eq x, and the same driven from
+	// either side: one element must have both the type and the value.
+	{name: "value path type and value", rt: user, filter: `emails[type eq "work" and value eq "DAVE@corp.net"]`, want: []string{"dave"}},
+	{name: "value path value of another type", rt: user, filter: `emails[type eq "work" and value eq "a@home.org"]`, want: none()},
+	{name: "value path value and type", rt: user, filter: `emails[value eq "a@home.org" and type eq "home"]`, want: []string{"alice"}},
+	{name: "value path value and other type", rt: user, filter: `emails[value eq "dave@corp.net" and type eq "home"]`, want: none()},
+	{name: "value path primary and value", rt: user, filter: `emails[primary eq true and value eq "dave@example.com"]`, want: []string{"dave"}},
+	{name: "value path primary and a value not primary", rt: user, filter: `emails[primary eq true and value eq "dave@corp.net"]`, want: none()},
 
 	// other multi-valued attributes
 	{name: "addresses value path", rt: user, filter: `addresses[type eq "work" and country eq "de"]`, want: []string{"grace"}},

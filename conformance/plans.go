@@ -34,9 +34,12 @@ const (
 
 // RunPlanTests proves that the filters identity providers send most, and
 // sorting by userName, run through index lookups: the engine's EXPLAIN shows
-// no scan of a whole table, index or tenant. newStore must return a store
-// that implements FullScans.
+// no scan of a whole table, index or tenant. Counting the work the engine
+// reports for them, it also proves that those lookups cost the same in a
+// tenant ten times larger (see planTestExamined). newStore must return a
+// store that implements FullScans and Examined.
 func RunPlanTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
+	t.Run("work of IdP lookups", func(t *testing.T) { planTestExamined(t, newStore) })
 	s := newStore(t)
 	p, ok := s.(planner)
 	if !ok {

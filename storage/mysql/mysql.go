@@ -143,6 +143,7 @@ var dialect = sqlstore.Dialect{
 	StrKeyBytes: 1024,
 	SortJoin:    "STRAIGHT_JOIN",
 	FullScans:   fullScans,
+	Examine:     examine,
 	Analyze:     []string{"ANALYZE TABLE users, `groups`, members, attr_values, app_assignments, apps"},
 	IsUniqueViolation: func(err error) bool {
 		n := number(err)

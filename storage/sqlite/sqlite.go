@@ -95,6 +95,7 @@ var dialect = sqlstore.Dialect{
 	Match:        sqlstore.MatchInstr,
 	SortJoin:     "JOIN", // the planner weighs ORDER BY ... LIMIT when it orders joins
 	FullScans:    fullScans,
+	Examine:      examine,
 	Analyze:      []string{"ANALYZE"},
 	IsUniqueViolation: func(err error) bool {
 		return code(err) == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code(err) == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY

@@ -43,6 +43,12 @@ type Dialect struct {
 	// FullScans runs the engine's EXPLAIN of a query and returns the
 	// tables (by alias) it would read in full.
 	FullScans func(ctx context.Context, db *sql.DB, query string, args []any) ([]string, error)
+	// Examine runs a query to its end on conn and returns the work the
+	// engine reports for it: the rows it read (MySQL's Handler_read
+	// counters) or the B-tree pages it fetched (SQLite's page cache hits
+	// and misses). An index lookup costs a few; a scan or a wide index
+	// range, in proportion to what it walks. Tests use it.
+	Examine func(ctx context.Context, conn *sql.Conn, query string, args []any) (int, error)
 	// Analyze are the statements that refresh table statistics.
 	Analyze []string
 	// IsUniqueViolation reports whether err is a duplicate-key error.

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	sq "github.com/Masterminds/squirrel"
@@ -71,6 +72,47 @@ func (s *Store) PageStatement(ctx context.Context, tenant storage.TenantID, rt *
 		offset = max(q.StartIndex, 1) - 1
 	}
 	return pageQuery(p.segs[0], nil, max(q.Count, 1), offset).ToSql()
+}
+
+// Examined runs the statements with which List(q) finds its matches, the
+// page query of every segment and the count of matches, on one read
+// connection, and returns the work the engine reports for them (see
+// Dialect.Examine). Tests compare it across tenants of different sizes: a
+// filter served by a selective index costs the same in both.
+func (s *Store) Examined(ctx context.Context, tenant storage.TenantID, rt *schemas.ResourceType, q storage.Query) (int, error) {
+	if s.d.Examine == nil {
+		return 0, fmt.Errorf("%s cannot count the work of a query", s.d.Name)
+	}
+	p, err := s.planList(ctx, tenant, rt, q)
+	if err != nil {
+		return 0, err
+	}
+	stmts := []sq.Sqlizer{p.count}
+	for i, sg := range p.segs {
+		offset := 0
+		if i == 0 && !q.Keyset {
+			offset = max(q.StartIndex, 1) - 1
+		}
+		stmts = append(stmts, pageQuery(sg, nil, max(q.Count, 1), offset))
+	}
+	conn, err := s.read.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer func() { _ = conn.Close() }()
+	total := 0
+	for _, b := range stmts {
+		text, args, err := b.ToSql()
+		if err != nil {
+			return 0, err
+		}
+		n, err := s.d.Examine(ctx, conn, text, args)
+		if err != nil {
+			return 0, err
+		}
+		total += n
+	}
+	return total, nil
 }
 
 // RelatedFullScans is FullScans for the statements that read the given

@@ -363,11 +363,16 @@ func (tr *translator) valuePath(vp *filter.ValuePath) (sq.Sqlizer, error) {
 		}
 		return tr.membersIn(loc, "", nil, cond)
 	}
-	// Drive the element from an index-friendly leaf when the bracket is a
-	// conjunction that has one; otherwise from the element anchor rows.
+	// Drive the element from the most selective index-friendly leaf when
+	// the bracket is a conjunction that has one; otherwise from the
+	// element anchor rows.
 	driverKey, driverCond := loc.key, sq.Sqlizer(nil)
 	rest := vp.ValueFilter
-	if leaf, others := driverLeaf(vp.ValueFilter); leaf != nil {
+	leaf, others, err := tr.driverLeaf(loc, vp.ValueFilter)
+	if err != nil {
+		return nil, err
+	}
+	if leaf != nil {
 		sl, err := tr.sub(loc, leaf.AttributePath.AttributeName)
 		if err != nil {
 			return nil, err
@@ -384,8 +389,11 @@ func (tr *translator) valuePath(vp *filter.ValuePath) (sq.Sqlizer, error) {
 		sub = sub.Where(driverCond)
 	}
 	// Further positive comparisons join rows of the same element, which
-	// every engine plans as index lookups; the rest (or, not, ne) become
-	// correlated EXISTS conditions.
+	// every engine plans as primary key lookups; the rest (or, not, ne)
+	// become correlated EXISTS conditions. CROSS JOIN keeps the driver the
+	// outer loop on SQLite, whatever its statistics say (a planner without
+	// per-value statistics cannot tell type eq "work" from value eq x); to
+	// MySQL it is a JOIN.
 	for i, c := range conjuncts(rest) {
 		leaf, ok := c.(*filter.AttributeExpression)
 		if !ok || leaf.Operator == filter.NE || leaf.AttributePath.SubAttribute != nil || leaf.AttributePath.URIPrefix != nil {
@@ -409,7 +417,7 @@ func (tr *translator) valuePath(vp *filter.ValuePath) (sq.Sqlizer, error) {
 				return nil, err
 			}
 		}
-		sub = sub.JoinClause(sq.Expr("JOIN "+valuesTable+" "+alias+" ON "+alias+".tenant_id = d.tenant_id AND "+
+		sub = sub.JoinClause(sq.Expr("CROSS JOIN "+valuesTable+" "+alias+" ON "+alias+".tenant_id = d.tenant_id AND "+
 			alias+".rtype = d.rtype AND "+alias+".resource_id = d.resource_id AND "+alias+".elem = d.elem AND "+
 			alias+".attr = ? AND ?", sl.key, cond))
 	}
@@ -492,29 +500,65 @@ func (tr *translator) memberLeaf(loc location, e *filter.AttributeExpression) (s
 	return cond, nil
 }
 
-// driverLeaf picks, from a conjunction, a positive comparison an index can
-// serve, and returns it with the remaining conjuncts (nil if none remain).
-func driverLeaf(e filter.Expression) (*filter.AttributeExpression, filter.Expression) {
-	switch e := e.(type) {
-	case *filter.AttributeExpression:
-		switch e.Operator {
+// driverLeaf picks, from a conjunction, the positive comparison an index
+// can serve that likely matches the fewest elements (see driverRank; the
+// leftmost of equals), and returns it with the remaining conjuncts (nil if
+// none remain).
+func (tr *translator) driverLeaf(loc location, e filter.Expression) (*filter.AttributeExpression, filter.Expression, error) {
+	terms := conjuncts(e)
+	best, bestRank := -1, -1
+	for i, c := range terms {
+		leaf, ok := c.(*filter.AttributeExpression)
+		if !ok || leaf.AttributePath.SubAttribute != nil || leaf.AttributePath.URIPrefix != nil {
+			continue
+		}
+		switch leaf.Operator {
 		case filter.EQ, filter.SW, filter.GT, filter.GE, filter.LT, filter.LE:
-			if e.AttributePath.SubAttribute == nil && e.AttributePath.URIPrefix == nil {
-				return e, nil
-			}
+		default:
+			continue
 		}
-	case *filter.LogicalExpression:
-		if e.Operator != filter.AND {
-			return nil, nil
+		sl, err := tr.sub(loc, leaf.AttributePath.AttributeName)
+		if err != nil {
+			return nil, nil, err
 		}
-		if leaf, rest := driverLeaf(e.Left); leaf != nil {
-			return leaf, joinAnd(rest, e.Right)
-		}
-		if leaf, rest := driverLeaf(e.Right); leaf != nil {
-			return leaf, joinAnd(e.Left, rest)
+		if r := driverRank(sl.attr, leaf.Operator); r > bestRank {
+			best, bestRank = i, r
 		}
 	}
-	return nil, nil
+	if best < 0 {
+		return nil, nil, nil
+	}
+	var rest filter.Expression
+	for i, c := range terms {
+		if i != best {
+			rest = joinAnd(rest, c)
+		}
+	}
+	return terms[best].(*filter.AttributeExpression), rest, nil
+}
+
+// driverRank ranks a comparison on a sub-attribute by how few elements it
+// likely matches, higher for fewer: first by the sub-attribute (value, which
+// mostly tells one element from every other, before the others, before one
+// with a few canonical values such as type, before a boolean such as
+// primary), then by the operator (eq, then sw, then a range).
+func driverRank(a schemas.Attribute, op filter.CompareOperator) int {
+	rank := 2
+	switch {
+	case a.Def.AttributeType() == "boolean":
+		rank = 0
+	case len(a.Def.CanonicalValues()) > 0 || strings.EqualFold(a.Def.Name(), "type"):
+		rank = 1
+	case strings.EqualFold(a.Def.Name(), "value"):
+		rank = 3
+	}
+	switch op {
+	case filter.EQ:
+		return rank*3 + 2
+	case filter.SW:
+		return rank*3 + 1
+	}
+	return rank * 3
 }
 
 func joinAnd(l, r filter.Expression) filter.Expression {
