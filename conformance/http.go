@@ -94,6 +94,8 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		{"ConcurrentCreate", httpTestConcurrentCreate},
 		{"ConcurrentMemberAdds", httpTestConcurrentMemberAdds},
 		{"ConcurrentIfMatch", httpTestConcurrentIfMatch},
+		// The request layer (issue 13): preconditions, UTF-8, media types, HEAD.
+		{"Preconditions", httpTestPreconditions},
 		// scimd's own features.
 		{"NestedGroups", httpTestNestedGroups},
 		{"Apps", httpTestApps},
