@@ -224,6 +224,7 @@ func runAdminTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	t.Run("user export", func(t *testing.T) { testUserExport(t, newEnv(t, newStore(t))) })
 	t.Run("groups", func(t *testing.T) { testGroups(t, newEnv(t, newStore(t))) })
 	t.Run("never returned", func(t *testing.T) { testNeverReturned(t, newEnv(t, newStore(t))) })
+	t.Run("body text", func(t *testing.T) { testBodyText(t, newEnv(t, newStore(t))) })
 }
 
 // testAuth covers every authentication and authorization failure, and

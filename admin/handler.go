@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scimd/scimd/internal/jsonutf8"
 	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
@@ -444,12 +446,11 @@ func (h *Handler) putSchema(w http.ResponseWriter, r *http.Request, _ Principal)
 	if !ok {
 		return
 	}
-	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		bodyError(w, err)
+	raw, ok := readBody(w, r)
+	if !ok {
 		return
 	}
-	_, err = scim.ApplyDefinition(r.Context(), h.store, t, raw)
+	_, err := scim.ApplyDefinition(r.Context(), h.store, t, raw)
 	if de, ok := errors.AsType[*schemas.DefinitionError](err); ok {
 		writeError(w, http.StatusBadRequest, de.Error())
 		return
@@ -495,7 +496,11 @@ func (h *Handler) internal(w http.ResponseWriter, r *http.Request, what string, 
 
 // readJSON decodes a JSON object body into v, or answers 400 or 413.
 func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	raw, ok := readBody(w, r)
+	if !ok {
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		bodyError(w, err)
@@ -506,6 +511,22 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 		return false
 	}
 	return true
+}
+
+// readBody reads a request body whose text is UTF-8 (RFC 8259 §8.1), or
+// answers 413, or 400 naming where the text is not UTF-8: decoders would
+// read it as U+FFFD, and store other text than the client sent.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		bodyError(w, err)
+		return nil, false
+	}
+	if e := jsonutf8.Check(raw); e != nil {
+		writeError(w, http.StatusBadRequest, e.Error()+"; send text as UTF-8 (RFC 8259 §8.1)")
+		return nil, false
+	}
+	return raw, true
 }
 
 // bodyError answers a body that could not be read or decoded.

@@ -96,6 +96,10 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		{"ConcurrentIfMatch", httpTestConcurrentIfMatch},
 		// The request layer (issue 13): preconditions, UTF-8, media types, HEAD.
 		{"Preconditions", httpTestPreconditions},
+		{"InvalidUTF8", httpTestInvalidUTF8},
+		{"BodyMediaTypes", httpTestBodyMediaTypes},
+		// The request layer (issue 13): preconditions, UTF-8, media types, HEAD.
+		{"Preconditions", httpTestPreconditions},
 		// scimd's own features.
 		{"NestedGroups", httpTestNestedGroups},
 		{"Apps", httpTestApps},

@@ -8,6 +8,8 @@ package conformance
 import (
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -112,4 +114,117 @@ func httpTestPreconditions(t *testing.T, tg Target) {
 	if counts := httpStatusCounts(rs); counts[http.StatusNoContent]+counts[http.StatusOK] != 1 || counts[http.StatusPreconditionFailed] != n-1 {
 		t.Errorf("%d concurrent PATCHes with If-Match %q: statuses %v, want one 2xx and %d × 412", n, stale+", "+e, counts, n-1)
 	}
+}
+
+// httpTestInvalidUTF8 sends bodies and filters whose text is not UTF-8:
+// each is refused with 400 naming the attribute, and nothing is stored.
+func httpTestInvalidUTF8(t *testing.T, tg Target) {
+	c := httpNewClient(t, tg)
+	name := "utf8_" + httpRandom(8)
+	id := c.createUser(name, map[string]any{"displayName": "Zoë 日本 \uFFFD"}) // valid text, U+FFFD itself included
+	path := "/Users/" + id
+	if got := c.mustGet("User", id)["displayName"]; got != "Zoë 日本 \uFFFD" {
+		t.Errorf("GET %s: displayName %q, want the UTF-8 text sent", path, got)
+	}
+	etag := c.get(path).must(http.StatusOK).Header.Get("ETag")
+	wantRefused := func(r *httpResp, attr string) {
+		t.Helper()
+		if r.wantError(http.StatusBadRequest, "invalidSyntax") {
+			if d, _ := r.Body["detail"].(string); !strings.Contains(d, attr) || !strings.Contains(d, "UTF-8") {
+				t.Errorf("%s: detail %q, want one that names %s and says UTF-8", r, d, attr)
+			}
+		}
+	}
+	user := `{"schemas":["` + httpURNUser + `"],"userName":"` + name + `_new",`
+	for _, tc := range []struct{ body, attr string }{
+		{user + `"displayName":"bad` + "\xff\xfe" + `name"}`, "displayName"},
+		{`{"schemas":["` + httpURNUser + `"],"userName":"bad` + "\xff\xfe" + `name"}`, "userName"},
+		{user + `"name":{"givenName":"` + "\xc3\x28" + `"}}`, "name.givenName"},
+		{user + `"emails":[{"value":"a@example.com"},{"value":"b` + "\xed\xa0\x80" + `@example.com"}]}`, "emails"},
+		{user + `"displayName":"lone \ud800 surrogate"}`, "displayName"},
+		{user + `"nick` + "\xff" + `Name":"x"}`, "nick"},
+	} {
+		wantRefused(c.post("/Users", tc.body), tc.attr)
+		wantRefused(c.put(path, tc.body), tc.attr)
+	}
+	wantRefused(c.post("/Groups", `{"schemas":["`+httpURNGroup+`"],"displayName":"g`+"\x80"+`"}`), "displayName")
+	patch := func(op string) string {
+		return `{"schemas":["` + httpURNPatchOp + `"],"Operations":[{"op":"add","path":"title","value":"ok"},` + op + `]}`
+	}
+	for _, tc := range []struct{ op, attr string }{
+		{`{"op":"replace","path":"displayName","value":"bad` + "\xff" + `"}`, "displayName"},
+		{`{"op":"replace","value":{"nickName":"bad` + "\xff" + `"}}`, "nickName"},
+		{`{"op":"replace","path":"display` + "\xff" + `Name","value":"x"}`, "path"},
+		{`{"op":"add","path":"emails","value":[{"value":"c` + "\xfe" + `@example.com"}]}`, "emails"},
+	} {
+		wantRefused(c.patch(path, patch(tc.op)), tc.attr)
+	}
+	if e := c.get(path).must(http.StatusOK).Header.Get("ETag"); e != etag {
+		t.Errorf("GET %s: the ETag moved from %s to %s: a refused write changed the user", path, etag, e)
+	}
+	if l := c.get("/Users" + httpFilter(`userName sw "`+name+`_"`)).mustList(httpIndexList); l.Total != 0 {
+		t.Errorf("%d users created by refused bodies", l.Total)
+	}
+
+	// Filters: percent-encoded bytes that are not UTF-8.
+	for _, q := range []string{
+		"?filter=" + url.PathEscape(`userName eq "bad`) + "%FF%FE" + url.PathEscape(`name"`),
+		"?filter=displayName%20eq%20%22%C3%28%22",
+	} {
+		c.get("/Users"+q).wantError(http.StatusBadRequest, "invalidFilter")
+		c.get("/Groups"+q).wantError(http.StatusBadRequest, "invalidFilter")
+	}
+	wantRefused(c.post("/Users/.search", `{"schemas":["`+httpURNSearch+`"],"filter":"userName eq \"`+"\xff"+`\""}`), "filter")
+}
+
+// httpTestBodyMediaTypes checks that a body is read as JSON when its
+// Content-Type is application/scim+json, application/json (any case, any
+// parameters but a charset other than UTF-8) or absent, and refused with
+// 415 otherwise, on every method with a body.
+func httpTestBodyMediaTypes(t *testing.T, tg Target) {
+	c := httpNewClient(t, tg)
+	name := "media_" + httpRandom(8)
+	user := func(suffix string) map[string]any {
+		return map[string]any{"schemas": []string{httpURNUser}, "userName": name + "_" + suffix}
+	}
+	for i, ct := range []string{"", "APPLICATION/SCIM+JSON", "application/scim+json;charset=UTF-8", "Application/Json; Charset=\"utf-8\""} {
+		c.do("POST", "/Users", user(fmt.Sprint("ok", i)), map[string]string{"Content-Type": ct}).mustCreated("User")
+	}
+	id := c.createUser(name+"_target", nil)
+	path := "/Users/" + id
+	etag := c.get(path).must(http.StatusOK).Header.Get("ETag")
+	search := map[string]any{"schemas": []string{httpURNSearch}, "filter": `userName sw "` + name + `"`}
+	for _, ct := range []string{
+		"text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded", "application/xml",
+		"multipart/form-data; boundary=x", "application/scim+xml", "application/json-patch+json",
+		"application/json; charset=iso-8859-1", "not a media type",
+	} {
+		h := map[string]string{"Content-Type": ct}
+		for _, r := range []*httpResp{
+			c.do("POST", "/Users", user("refused"), h),
+			c.do("PUT", path, user("refused"), h),
+			c.do("PATCH", path, httpPatchOp(map[string]any{"op": "replace", "path": "displayName", "value": "refused"}), h),
+			c.do("POST", "/Users/.search", search, h),
+			c.do("POST", "/.search", search, h),
+			c.do("POST", "/Groups", map[string]any{"schemas": []string{httpURNGroup}, "displayName": name}, h),
+		} {
+			if r.wantError(http.StatusUnsupportedMediaType) {
+				if d, _ := r.Body["detail"].(string); !strings.Contains(d, "application/scim+json") || !strings.Contains(d, "application/json") {
+					t.Errorf("%s: detail %q, want one naming application/scim+json and application/json", r, d)
+				}
+			}
+		}
+	}
+	if e := c.get(path).must(http.StatusOK).Header.Get("ETag"); e != etag {
+		t.Errorf("GET %s: the ETag moved from %s to %s: a refused write changed the user", path, etag, e)
+	}
+	if l := c.get("/Users" + httpFilter(`userName eq "`+name+`_refused"`)).mustList(httpIndexList); l.Total != 0 {
+		t.Errorf("a refused POST created %d users", l.Total)
+	}
+	if l := c.get("/Groups" + httpFilter(`displayName eq "`+name+`"`)).mustList(httpIndexList); l.Total != 0 {
+		t.Errorf("a refused POST created %d groups", l.Total)
+	}
+	// Requests without a body need no Content-Type, whatever they send.
+	c.do("GET", path, nil, map[string]string{"Content-Type": "text/plain"}).must(http.StatusOK)
+	c.do("DELETE", path, nil, map[string]string{"Content-Type": "text/plain"}).wantNoContent()
 }

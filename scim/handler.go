@@ -178,6 +178,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidSyntax, "the request body could not be read"))
 			return
 		}
+		if err := checkBody(r, body); err != nil {
+			writeError(w, toSCIMError(h.log, r, err))
+			return
+		}
 		st.body = body
 	}
 	// Every write of the request is the credential's in the audit log.
