@@ -157,7 +157,7 @@ func (h *Handler) guard(rt route) http.Handler {
 		case platformOnly:
 			allowed = p.has(RolePlatformAdmin)
 		case tenantScoped:
-			if r.Method == http.MethodGet {
+			if r.Method == http.MethodGet || r.Method == http.MethodHead { // GET routes answer HEAD too
 				allowed = p.canRead(r.PathValue("name"))
 			} else {
 				allowed = p.canWrite(r.PathValue("name"))
@@ -211,6 +211,9 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 	for _, rt := range routes {
 		if pathMatches(rt.path, strings.TrimPrefix(r.URL.Path, Prefix)) {
 			allow = append(allow, rt.method)
+			if rt.method == http.MethodGet {
+				allow = append(allow, http.MethodHead) // ServeMux serves HEAD with GET's route
+			}
 		}
 	}
 	if len(allow) > 0 {

@@ -94,12 +94,11 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		{"ConcurrentCreate", httpTestConcurrentCreate},
 		{"ConcurrentMemberAdds", httpTestConcurrentMemberAdds},
 		{"ConcurrentIfMatch", httpTestConcurrentIfMatch},
-		// The request layer (issue 13): preconditions, UTF-8, media types, HEAD.
+		// The request layer (issue 13): UTF-8, preconditions, HEAD, media types.
 		{"Preconditions", httpTestPreconditions},
 		{"InvalidUTF8", httpTestInvalidUTF8},
 		{"BodyMediaTypes", httpTestBodyMediaTypes},
-		// The request layer (issue 13): preconditions, UTF-8, media types, HEAD.
-		{"Preconditions", httpTestPreconditions},
+		{"Head", httpTestHead},
 		// scimd's own features.
 		{"NestedGroups", httpTestNestedGroups},
 		{"Apps", httpTestApps},

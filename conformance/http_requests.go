@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -227,4 +228,53 @@ func httpTestBodyMediaTypes(t *testing.T, tg Target) {
 	// Requests without a body need no Content-Type, whatever they send.
 	c.do("GET", path, nil, map[string]string{"Content-Type": "text/plain"}).must(http.StatusOK)
 	c.do("DELETE", path, nil, map[string]string{"Content-Type": "text/plain"}).wantNoContent()
+}
+
+// httpTestHead checks that HEAD answers wherever GET does, as GET without
+// a body: the same status, Content-Type, ETag and Content-Length. 405s
+// list HEAD in Allow when they list GET.
+func httpTestHead(t *testing.T, tg Target) {
+	c := httpNewClient(t, tg)
+	id := c.createUser("head_"+httpRandom(8), map[string]any{"displayName": "Head"})
+	g := c.createGroup("head_"+httpRandom(6), id)
+	for _, p := range []string{
+		"/ServiceProviderConfig", "/Schemas", "/Schemas/" + httpURNUser, "/ResourceTypes", "/ResourceTypes/User",
+		"/Users", "/Users" + httpFilter(`displayName eq "Head"`, "attributes", "userName"), "/Users/" + id,
+		"/Users/" + id + "?excludedAttributes=emails", "/Groups", "/Groups/" + g, "/Groups/" + g + "?excludedAttributes=members",
+		"/Users/" + httpGUID(), "/Users" + httpFilter("bogus ("), "/Widgets",
+	} {
+		get := c.get(p)
+		head := c.do("HEAD", p, nil, nil)
+		if head.Status != get.Status {
+			t.Errorf("HEAD %s: status %d, want GET's %d", p, head.Status, get.Status)
+			continue
+		}
+		if len(head.Raw) > 0 {
+			t.Errorf("HEAD %s: %d bytes of body, want none", p, len(head.Raw))
+		}
+		for _, k := range []string{"Content-Type", "ETag", "Location", "Content-Length", "Allow"} {
+			if hv, gv := head.Header.Get(k), get.Header.Get(k); hv != gv {
+				t.Errorf("HEAD %s: %s %q, want GET's %q", p, k, hv, gv)
+			}
+		}
+	}
+	// Conditional HEAD.
+	e := c.get("/Users/" + id).must(http.StatusOK).Header.Get("ETag")
+	c.do("HEAD", "/Users/"+id, nil, map[string]string{"If-None-Match": e}).want(http.StatusNotModified)
+	// A HEAD changes nothing and is refused where GET is.
+	r := c.do("HEAD", "/Users/.search", nil, nil)
+	r.want(http.StatusMethodNotAllowed)
+	if allow := r.Header.Get("Allow"); allow != "POST" {
+		t.Errorf("%s: Allow %q, want POST", r, allow)
+	}
+	for _, p := range []string{"/ServiceProviderConfig", "/Schemas", "/ResourceTypes", "/Users/" + id + "/sessions"} {
+		r := c.post(p, map[string]any{})
+		if !r.wantError(http.StatusMethodNotAllowed) {
+			continue
+		}
+		allow := strings.Split(strings.ReplaceAll(r.Header.Get("Allow"), " ", ""), ",")
+		if !slices.Contains(allow, "GET") || !slices.Contains(allow, "HEAD") {
+			t.Errorf("%s: Allow %q, want GET and HEAD", r, r.Header.Get("Allow"))
+		}
+	}
 }
