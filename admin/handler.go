@@ -6,13 +6,11 @@ import (
 	_ "embed"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
-	"github.com/scimd/scimd/internal/jsonutf8"
 	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
@@ -449,7 +447,7 @@ func (h *Handler) putSchema(w http.ResponseWriter, r *http.Request, _ Principal)
 	if !ok {
 		return
 	}
-	raw, ok := readBody(w, r)
+	raw, ok := readBody(w, r, "")
 	if !ok {
 		return
 	}
@@ -499,7 +497,7 @@ func (h *Handler) internal(w http.ResponseWriter, r *http.Request, what string, 
 
 // readJSON decodes a JSON object body into v, or answers 400 or 413.
 func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
-	raw, ok := readBody(w, r)
+	raw, ok := readBody(w, r, "")
 	if !ok {
 		return false
 	}
@@ -514,22 +512,6 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 		return false
 	}
 	return true
-}
-
-// readBody reads a request body whose text is UTF-8 (RFC 8259 §8.1), or
-// answers 413, or 400 naming where the text is not UTF-8: decoders would
-// read it as U+FFFD, and store other text than the client sent.
-func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		bodyError(w, err)
-		return nil, false
-	}
-	if e := jsonutf8.Check(raw); e != nil {
-		writeError(w, http.StatusBadRequest, e.Error()+"; send text as UTF-8 (RFC 8259 §8.1)")
-		return nil, false
-	}
-	return raw, true
 }
 
 // bodyError answers a body that could not be read or decoded.

@@ -5,13 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
-	"github.com/scimd/scimd/internal/jsonutf8"
 	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
@@ -71,13 +69,8 @@ func (h *Handler) userID(w http.ResponseWriter, r *http.Request, t storage.Tenan
 // readUserBody decodes a JSON object body as SCIM reads one (numbers kept
 // as json.Number), or answers 400 or 413.
 func readUserBody(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
-	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		bodyError(w, err)
-		return nil, false
-	}
-	if e := jsonutf8.Check(raw); e != nil {
-		writeSCIMError(w, http.StatusBadRequest, "invalidSyntax", e.Error()+"; send text as UTF-8 (RFC 8259 §8.1)")
+	raw, ok := readBody(w, r, "invalidSyntax")
+	if !ok {
 		return nil, false
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
