@@ -226,6 +226,8 @@ func runAdminTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	t.Run("user export", func(t *testing.T) { testUserExport(t, newEnv(t, newStore(t))) })
 	t.Run("groups", func(t *testing.T) { testGroups(t, newEnv(t, newStore(t))) })
 	t.Run("never returned", func(t *testing.T) { testNeverReturned(t, newEnv(t, newStore(t))) })
+	t.Run("body text", func(t *testing.T) { testBodyText(t, newEnv(t, newStore(t))) })
+	t.Run("head", func(t *testing.T) { testHead(t, newEnv(t, newStore(t))) })
 }
 
 // testAuth covers every authentication and authorization failure, and
@@ -355,8 +357,8 @@ func testAuth(t *testing.T, e *env) {
 	// Unknown paths and methods, and the document, without a token.
 	e.want(e.do("GET", "/admin/v1/nope", platform, nil), 404, "unknown path")
 	r := e.want(e.do("PATCH", "/admin/v1/tenants/acme", platform, nil), 405, "unknown method")
-	if allow := r.header.Get("Allow"); allow != "GET, DELETE" {
-		t.Errorf("Allow = %q, want GET, DELETE", allow)
+	if allow := r.header.Get("Allow"); allow != "GET, HEAD, DELETE" {
+		t.Errorf("Allow = %q, want GET, HEAD, DELETE", allow)
 	}
 	r = e.want(e.do("GET", "/admin/v1/openapi.json", "", nil), 200, "openapi.json")
 	if r.body["openapi"] != "3.1.0" {

@@ -257,7 +257,7 @@ func testGroups(t *testing.T, e *env) {
 		t.Errorf("a refused write changed bgrp: %s", r.raw)
 	}
 	r = e.want(e.do("PUT", groups+"/"+ids["eng"]+"/members", platform, nil), 405, "PUT members")
-	if allow := r.header.Get("Allow"); allow != "GET, POST" {
-		t.Errorf("Allow = %q, want GET, POST", allow)
+	if allow := r.header.Get("Allow"); allow != "GET, HEAD, POST" {
+		t.Errorf("Allow = %q, want GET, HEAD, POST", allow)
 	}
 }

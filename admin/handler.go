@@ -1,11 +1,11 @@
 package admin
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -155,7 +155,7 @@ func (h *Handler) guard(rt route) http.Handler {
 		case platformOnly:
 			allowed = p.has(RolePlatformAdmin)
 		case tenantScoped:
-			if r.Method == http.MethodGet {
+			if r.Method == http.MethodGet || r.Method == http.MethodHead { // GET routes answer HEAD too
 				allowed = p.canRead(r.PathValue("name"))
 			} else {
 				allowed = p.canWrite(r.PathValue("name"))
@@ -209,6 +209,9 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 	for _, rt := range routes {
 		if pathMatches(rt.path, strings.TrimPrefix(r.URL.Path, Prefix)) {
 			allow = append(allow, rt.method)
+			if rt.method == http.MethodGet {
+				allow = append(allow, http.MethodHead) // ServeMux serves HEAD with GET's route
+			}
 		}
 	}
 	if len(allow) > 0 {
@@ -444,12 +447,11 @@ func (h *Handler) putSchema(w http.ResponseWriter, r *http.Request, _ Principal)
 	if !ok {
 		return
 	}
-	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		bodyError(w, err)
+	raw, ok := readBody(w, r, "")
+	if !ok {
 		return
 	}
-	_, err = scim.ApplyDefinition(r.Context(), h.store, t, raw)
+	_, err := scim.ApplyDefinition(r.Context(), h.store, t, raw)
 	if de, ok := errors.AsType[*schemas.DefinitionError](err); ok {
 		writeError(w, http.StatusBadRequest, de.Error())
 		return
@@ -495,7 +497,11 @@ func (h *Handler) internal(w http.ResponseWriter, r *http.Request, what string, 
 
 // readJSON decodes a JSON object body into v, or answers 400 or 413.
 func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	raw, ok := readBody(w, r, "")
+	if !ok {
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		bodyError(w, err)

@@ -232,8 +232,8 @@ func testUsers(t *testing.T, e *env) {
 		t.Errorf("a refused write changed zed: %s", r.raw)
 	}
 	r = e.want(e.do("POST", users+"/"+ids["dave"], platform, nil), 405, "POST a user")
-	if allow := r.header.Get("Allow"); allow != "GET, PUT, PATCH, DELETE" {
-		t.Errorf("Allow = %q, want GET, PUT, PATCH, DELETE", allow)
+	if allow := r.header.Get("Allow"); allow != "GET, HEAD, PUT, PATCH, DELETE" {
+		t.Errorf("Allow = %q, want GET, HEAD, PUT, PATCH, DELETE", allow)
 	}
 }
 

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -68,7 +69,11 @@ func (h *Handler) userID(w http.ResponseWriter, r *http.Request, t storage.Tenan
 // readUserBody decodes a JSON object body as SCIM reads one (numbers kept
 // as json.Number), or answers 400 or 413.
 func readUserBody(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	raw, ok := readBody(w, r, "invalidSyntax")
+	if !ok {
+		return nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var body map[string]any
 	if err := dec.Decode(&body); err != nil {

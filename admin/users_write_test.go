@@ -301,7 +301,7 @@ func testUserWrites(t *testing.T, e *env) {
 		t.Errorf("acme has %v users after deletes, want 5", n)
 	}
 	r = e.want(e.do("POST", users+"/"+bob, platform, nil), 405, "POST a user")
-	if allow := strings.Split(r.header.Get("Allow"), ", "); !slices.Equal(allow, []string{"GET", "PUT", "PATCH", "DELETE"}) {
+	if allow := strings.Split(r.header.Get("Allow"), ", "); !slices.Equal(allow, []string{"GET", "HEAD", "PUT", "PATCH", "DELETE"}) {
 		t.Errorf("Allow = %v", allow)
 	}
 }

@@ -100,6 +100,11 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		{"ConcurrentIfMatch", httpTestConcurrentIfMatch},
 		{"MemberRaceUserDelete", httpTestMemberRaceUserDelete},
 		{"MemberRaceGroupDelete", httpTestMemberRaceGroupDelete},
+		// The request layer: UTF-8, preconditions, HEAD, media types.
+		{"Preconditions", httpTestPreconditions},
+		{"InvalidUTF8", httpTestInvalidUTF8},
+		{"BodyMediaTypes", httpTestBodyMediaTypes},
+		{"Head", httpTestHead},
 		// scimd's own features.
 		{"NestedGroups", httpTestNestedGroups},
 		{"Apps", httpTestApps},

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	scimerrors "github.com/elimity-com/scim/errors"
 	"github.com/scim2/filter-parser/v2"
@@ -37,6 +38,10 @@ func ParseFilter(s string) (filter.Expression, error) {
 // and unquoted values (externalId eq jyoung), read as strings.
 func parseFilter(s string) (filter.Expression, error) {
 	s = strings.TrimSpace(s)
+	if !utf8.ValidString(s) {
+		return nil, errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidFilter,
+			"the filter is not valid UTF-8; percent-encode its text as UTF-8 (RFC 3986 §2.5)")
+	}
 	if len(s) > MaxFilterLength {
 		return nil, errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidFilter, "the filter is longer than 4096 bytes")
 	}

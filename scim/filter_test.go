@@ -75,22 +75,6 @@ func TestCursorCodec(t *testing.T) {
 	}
 }
 
-func TestETags(t *testing.T) {
-	for tag, want := range map[string]int64{`W/"3"`: 3, `"12"`: 12, ` W/"7" `: 7} {
-		if v, ok := parseETag(tag); !ok || v != want {
-			t.Errorf("parseETag(%q) = %d, %v", tag, v, ok)
-		}
-	}
-	for _, bad := range []string{`W/"x"`, ``, `"0"`, `W/""`} {
-		if _, ok := parseETag(bad); ok {
-			t.Errorf("parseETag(%q) accepted", bad)
-		}
-	}
-	if etag(5) != `W/"5"` {
-		t.Errorf("etag(5) = %s", etag(5))
-	}
-}
-
 func TestPasswordHash(t *testing.T) {
 	doc := map[string]any{"password": "correct horse"}
 	if err := hashPassword(doc, nil); err != nil {

@@ -127,6 +127,7 @@ type requestState struct {
 	cred   storage.Credential
 	base   string // absolute URL of the tenant's SCIM base, for locations
 	body   []byte
+	head   bool                  // a HEAD request, served as GET
 	err    *scimerrors.ScimError // the error scimd meant, for guardWriter
 	// metadata is what the body of a user's POST, PUT or PATCH says about
 	// the user's metadata, which normalizeBody takes out; nil if nothing.
@@ -169,8 +170,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, toSCIMError(h.log, r, err))
 		return
 	}
-	st := &requestState{tenant: tenant, set: set, cred: cred, base: baseURL(r, name)}
-	if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodDelete {
+	st := &requestState{tenant: tenant, set: set, cred: cred, base: baseURL(r, name), head: r.Method == http.MethodHead}
+	if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodDelete {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxBodyBytes))
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -181,11 +182,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidSyntax, "the request body could not be read"))
 			return
 		}
+		if err := checkBody(r, body); err != nil {
+			writeError(w, toSCIMError(h.log, r, err))
+			return
+		}
 		st.body = body
 	}
 	// Every write of the request is the credential's in the audit log.
 	ctx := storage.WithActor(r.Context(), storage.Actor{Kind: storage.ActorSCIM, ID: cred.ID, Name: cred.Name})
 	r = r.WithContext(context.WithValue(ctx, stateKey{}, st))
+	if st.head {
+		// HEAD is GET without the body (RFC 9110 §9.3.2): served as GET,
+		// net/http drops the body and keeps the headers, Content-Length
+		// included. r is a copy: net/http still sees the HEAD.
+		r.Method = http.MethodGet
+	}
 	w.Header().Set("Content-Type", contentType)
 	h.dispatch(w, r, st)
 }
@@ -285,10 +296,18 @@ func stripToV2(r *http.Request) *http.Request {
 	return r2
 }
 
-// writeMethodNotAllowed answers 405 with an Allow header.
+// writeMethodNotAllowed answers 405 with an Allow header, which lists
+// HEAD wherever it lists GET.
 func writeMethodNotAllowed(w http.ResponseWriter, r *http.Request, allow string) {
+	if strings.Contains(allow, http.MethodGet) && !strings.Contains(allow, http.MethodHead) {
+		allow = strings.Replace(allow, http.MethodGet, http.MethodGet+", "+http.MethodHead, 1)
+	}
+	method := r.Method
+	if st := stateOf(r.Context()); st != nil && st.head {
+		method = http.MethodHead
+	}
 	w.Header().Set("Allow", allow)
-	writeError(w, errorf(http.StatusMethodNotAllowed, "", r.Method+" is not allowed here; use "+allow))
+	writeError(w, errorf(http.StatusMethodNotAllowed, "", method+" is not allowed here; use "+allow))
 }
 
 // authenticate finds the tenant named in the path and the credential of

@@ -62,7 +62,7 @@ func (rh *resourceHandler) Create(r *http.Request, attrs scim.ResourceAttributes
 // Replace replaces a resource's attributes (PUT).
 func (rh *resourceHandler) Replace(r *http.Request, id string, attrs scim.ResourceAttributes) (scim.Resource, error) {
 	st, rt := rh.state(r)
-	ifVersion, err := ifMatch(r)
+	pre, err := preconditionsOf(r)
 	if err != nil {
 		return scim.Resource{}, rh.h.fail(r, err)
 	}
@@ -70,8 +70,11 @@ func (rh *resourceHandler) Replace(r *http.Request, id string, attrs scim.Resour
 	if err != nil {
 		return scim.Resource{}, rh.h.fail(r, err)
 	}
-	res, err := rh.h.store.Update(r.Context(), st.tenant.ID, rt, id, storage.UpdateOptions{IfVersion: ifVersion},
+	res, err := rh.h.store.Update(r.Context(), st.tenant.ID, rt, id, storage.UpdateOptions{},
 		func(cur storage.Resource) (storage.Edit, error) {
+			if err := pre.check(cur.Meta.Version); err != nil {
+				return storage.Edit{}, err
+			}
 			next := deepCopyMap(doc)
 			if rt.Name == schemas.UserType {
 				if err := rh.h.prepareUser(next, cur.Attributes, writeReplace, time.Now()); err != nil {
@@ -114,14 +117,17 @@ var errNeedMembers = errors.New("patch needs the member list")
 // 204); then 200 with the resource, projected (RFC 7644 §3.5.2).
 func (rh *resourceHandler) Patch(r *http.Request, id string, ops []scim.PatchOperation) (scim.Resource, error) {
 	st, rt := rh.state(r)
-	ifVersion, err := ifMatch(r)
+	pre, err := preconditionsOf(r)
 	if err != nil {
 		return scim.Resource{}, rh.h.fail(r, err)
 	}
 	update := func(loadMembers bool) (storage.Resource, error) { //nolint:unparam // the result is not needed for 204
 		return rh.h.store.Update(r.Context(), st.tenant.ID, rt, id,
-			storage.UpdateOptions{IfVersion: ifVersion, Members: loadMembers},
+			storage.UpdateOptions{Members: loadMembers},
 			func(cur storage.Resource) (storage.Edit, error) {
+				if err := pre.check(cur.Meta.Version); err != nil {
+					return storage.Edit{}, err
+				}
 				res, err := patch.Apply(rt, cur.Attributes, ops, patch.Options{ID: id, Members: cur.Members})
 				if err != nil {
 					return storage.Edit{}, err
@@ -171,14 +177,42 @@ func (rh *resourceHandler) Patch(r *http.Request, id string, ops []scim.PatchOpe
 // Delete removes a resource.
 func (rh *resourceHandler) Delete(r *http.Request, id string) error {
 	st, rt := rh.state(r)
-	ifVersion, err := ifMatch(r)
+	pre, err := preconditionsOf(r)
 	if err != nil {
 		return rh.h.fail(r, err)
 	}
-	if err := rh.h.store.Delete(r.Context(), st.tenant.ID, rt, id, ifVersion); err != nil {
+	if err := rh.h.deleteIf(r, st, rt, id, pre); err != nil {
 		return rh.h.fail(r, err)
 	}
 	return nil
+}
+
+// maxConditionalDeletes bounds the attempts of a conditional DELETE whose
+// resource keeps changing between the test and the delete.
+const maxConditionalDeletes = 5
+
+// deleteIf deletes a resource when its preconditions hold. The version
+// they are tested against is the version storage deletes (a
+// compare-and-delete), so a write between the test and the delete makes
+// the delete fail and the test run again on the new version.
+func (h *Handler) deleteIf(r *http.Request, st *requestState, rt *schemas.ResourceType, id string, pre preconditions) error {
+	if !pre.conditional() {
+		return h.store.Delete(r.Context(), st.tenant.ID, rt, id, 0)
+	}
+	for range maxConditionalDeletes {
+		cur, err := h.store.Get(r.Context(), st.tenant.ID, rt, id, storage.GetOptions{})
+		if err != nil {
+			return err
+		}
+		if err := pre.check(cur.Meta.Version); err != nil {
+			return err
+		}
+		err = h.store.Delete(r.Context(), st.tenant.ID, rt, id, cur.Meta.Version)
+		if !errors.Is(err, storage.ErrVersionMismatch) {
+			return err
+		}
+	}
+	return errorf(http.StatusPreconditionFailed, "", "the resource kept changing while its preconditions were tested; read it again and retry")
 }
 
 // Get is served by Handler.serveGet before requests reach the library; the

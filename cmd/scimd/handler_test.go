@@ -45,6 +45,11 @@ func TestHealthz(t *testing.T) {
 	if code != http.StatusOK || body != "ok" {
 		t.Errorf("GET /healthz with the database down = %d %q, want 200 \"ok\"", code, body)
 	}
+	rec := httptest.NewRecorder()
+	mustHandler(t, down).ServeHTTP(rec, httptest.NewRequestWithContext(t.Context(), http.MethodHead, "/healthz", nil))
+	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") == "" {
+		t.Errorf("HEAD /healthz = %d, Content-Type %q, want GET's 200 and headers", rec.Code, rec.Header().Get("Content-Type"))
+	}
 }
 
 func TestReadyz(t *testing.T) {
