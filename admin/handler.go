@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scimd/scimd/internal/reqlog"
 	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
@@ -144,10 +145,14 @@ func (h *Handler) guard(rt route) http.Handler {
 			rt.serve(h, w, r, Principal{})
 			return
 		}
+		// The request log names the tenant of the path, authenticated or
+		// not, and the token's subject once authenticated.
+		reqlog.Annotate(w, r.PathValue("name"), "")
 		p, ok := h.authenticate(w, r)
 		if !ok {
 			return
 		}
+		reqlog.Annotate(w, "", p.Subject)
 		var allowed bool
 		switch rt.access {
 		case anyRole:

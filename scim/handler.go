@@ -16,6 +16,7 @@ import (
 	scimerrors "github.com/elimity-com/scim/errors"
 	"github.com/elimity-com/scim/schema"
 
+	"github.com/scimd/scimd/internal/reqlog"
 	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/storage"
 )
@@ -157,11 +158,15 @@ func (h *Handler) fail(r *http.Request, err error) error {
 // ServeHTTP authenticates the request, reads its body and dispatches it.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("tenant")
+	// The request log names the tenant of the path, authenticated or not,
+	// and the credential once authenticated.
+	reqlog.Annotate(w, name, "")
 	tenant, cred, err := h.authenticate(r, name)
 	if err != nil {
 		writeError(w, toSCIMError(h.log, r, err))
 		return
 	}
+	reqlog.Annotate(w, "", cred.ID)
 	if h.limiter != nil && !h.limiter.allow(w, tenant.ID, cred.ID) {
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/scimd/scimd/admin"
+	"github.com/scimd/scimd/internal/reqlog"
 	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
 )
@@ -16,7 +17,8 @@ import (
 const readyTimeout = 2 * time.Second
 
 // newHandler returns scimd's HTTP handler: the health endpoints, the
-// metrics and the SCIM API of every tenant.
+// metrics and the SCIM API of every tenant, each request counted
+// (httpMetrics) and logged (package reqlog, route logRoute).
 //
 //	GET /healthz  200 "ok" whenever the process serves HTTP (liveness)
 //	GET /readyz   200 "ok" when the database answers a ping within
@@ -61,7 +63,20 @@ func newHandler(store storage.Store, logger *slog.Logger, api scim.Config, admin
 		}
 		writeText(w, http.StatusOK, "ok")
 	})
-	return metrics.instrument(mux), nil
+	return reqlog.Middleware(metrics.instrument(mux), logger, logRoute), nil
+}
+
+// logRoute is the route of a request in the request log: its metrics label
+// (routeLabel) where that names a route, else the path of the ServeMux
+// pattern that served it (the admin API's routes), else scim.RouteOther.
+func logRoute(r *http.Request) string {
+	if route := routeLabel(r.URL.Path); route != scim.RouteOther {
+		return route
+	}
+	if p := reqlog.Pattern(r); p != "" {
+		return p
+	}
+	return scim.RouteOther
 }
 
 // writeText writes a short plain-text response.

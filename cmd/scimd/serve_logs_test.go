@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -21,9 +22,10 @@ import (
 
 // TestServeLogsNoSecrets runs serve with debug logs captured, sends SCIM
 // and admin requests carrying a valid bearer token, invalid ones, a Basic
-// Authorization header and passwords in bodies, and checks that no log line
-// holds any of those secrets or Authorization header values (issue 8,
-// point 2).
+// Authorization header, passwords in bodies and a filter, and checks that no
+// log line holds any of those secrets, Authorization header values or the
+// filter's value (issue 8, point 2), and that each request has its request
+// log line.
 func TestServeLogsNoSecrets(t *testing.T) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -60,6 +62,7 @@ func TestServeLogsNoSecrets(t *testing.T) {
 		password      = "Pa55word-in-a-body-7f3c"
 		basicPassword = "basic-pw-9d21"
 		invalidToken  = "invalid-token-0c5e8a1b2d3f"
+		filterValue   = "filter-value-5a7e"
 	)
 	basic := base64.StdEncoding.EncodeToString([]byte("scim-client:" + basicPassword))
 	secrets := map[string]string{
@@ -72,11 +75,14 @@ func TestServeLogsNoSecrets(t *testing.T) {
 		"JWT for another audience":    wrongAudJWT,
 		"admin JWT signature":         adminJWT[strings.LastIndex(adminJWT, ".")+1:],
 		"Authorization: Bearer token": "Bearer " + token,
+		"filter value":                filterValue,
 	}
 
 	client := &http.Client{Timeout: 10 * time.Second}
+	sent := 0
 	send := func(method, url, auth string, body any) int {
 		t.Helper()
+		sent++
 		var rd io.Reader
 		if body != nil {
 			b, err := json.Marshal(body)
@@ -116,6 +122,7 @@ func TestServeLogsNoSecrets(t *testing.T) {
 	}
 
 	expect("GET /Users with the valid token", send("GET", base+"/Users", bearer, nil), http.StatusOK)
+	expect("GET /Users with a filter", send("GET", base+"/Users?filter="+url.QueryEscape(`userName eq "`+filterValue+`"`), bearer, nil), http.StatusOK)
 	expect("POST /Users with a password", send("POST", base+"/Users", bearer, user("alice")), http.StatusCreated)
 	expect("POST /Users, duplicate, with a password", send("POST", base+"/Users", bearer, user("alice")), http.StatusConflict)
 	bad := user("bob")
@@ -140,6 +147,24 @@ func TestServeLogsNoSecrets(t *testing.T) {
 	out := logs.String()
 	if !strings.Contains(out, `"level":"DEBUG"`) && !strings.Contains(out, `"msg":"listening"`) {
 		t.Fatalf("no logs captured:\n%s", out)
+	}
+	// One request line a request; the admin API's names its route and the
+	// token's subject.
+	lines := requestLines(t, out)
+	if len(lines) != sent {
+		t.Errorf("%d request lines, want %d", len(lines), sent)
+	}
+	adminLines := 0
+	for _, l := range lines {
+		if l["route"] == "/admin/v1/tenants" && l["status"] == 200.0 {
+			adminLines++
+			if l["credential"] != "root" {
+				t.Errorf("request line of GET /admin/v1/tenants: credential %v, want the subject root: %v", l["credential"], l)
+			}
+		}
+	}
+	if adminLines != 1 {
+		t.Errorf("%d request lines of GET /admin/v1/tenants with status 200, want 1", adminLines)
 	}
 	for line := range strings.Lines(out) {
 		for what, s := range secrets {
