@@ -62,6 +62,10 @@ type Config struct {
 	// PasswordMinLength is the shortest password, in characters, that a
 	// user may be given; 0 means DefaultPasswordMinLength.
 	PasswordMinLength int
+	// DocumentationURI is the documentationUri of /ServiceProviderConfig
+	// (RFC 7643 §5), a page for the service's clients; left out when
+	// empty.
+	DocumentationURI string
 }
 
 // Handler serves the SCIM API of every tenant.
@@ -222,6 +226,9 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, st *requestSt
 		}
 		h.serveDiscovery(w, r, st)
 		return
+	case "/Limits":
+		h.serveLimits(w, r)
+		return
 	case "/Me":
 		writeError(w, errorf(http.StatusNotImplemented, "", "/Me is not supported: scimd authenticates provisioning clients, not users"))
 		return
@@ -230,6 +237,10 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, st *requestSt
 		return
 	case "", "/.search":
 		h.serveRootList(w, r, st, path == "/.search")
+		return
+	}
+	if r.Method == http.MethodGet && (strings.HasPrefix(path, "/Schemas/") || strings.HasPrefix(path, "/ResourceTypes/")) {
+		h.serveDiscovery(w, r, st)
 		return
 	}
 	if appRoute(path) {

@@ -169,7 +169,7 @@ func runLimitTests(t *testing.T, store storage.Store) {
 	c, _ := serveLimited(t, store, cfg)
 	users := []string{c.create("/Users", limitUser("ann")), c.create("/Users", limitUser("bob")), c.create("/Users", limitUser("cat"))}
 
-	t.Run("ServiceProviderConfig", func(t *testing.T) {
+	t.Run("Published", func(t *testing.T) {
 		r := c.do(http.MethodGet, "/ServiceProviderConfig", nil)
 		if r.status != http.StatusOK {
 			t.Fatalf("status %d", r.status)
@@ -177,18 +177,29 @@ func runLimitTests(t *testing.T, store storage.Store) {
 		if got := r.body["filter"].(map[string]any)["maxResults"]; got != 2.0 {
 			t.Errorf("filter.maxResults = %v, want 2", got)
 		}
-		ext, ok := r.body["urn:scimd:params:scim:schemas:extension:2.0:ServiceProviderConfig:Limits"].(map[string]any)
-		if !ok {
-			t.Fatalf("no limits extension: %s", r.raw)
+		if _, ok := r.body["documentationUri"]; ok {
+			t.Errorf("documentationUri published while not configured: %s", r.raw)
+		}
+		r = c.do(http.MethodGet, "/Limits", nil)
+		if r.status != http.StatusOK {
+			t.Fatalf("/Limits: status %d %s", r.status, r.raw)
 		}
 		want := map[string]float64{"maxBodyBytes": 2048, "maxResults": 2, "maxFilterBytes": 64, "maxFilterTerms": 3, "maxPatchOperations": 2, "maxPatchMembers": 2}
 		for k, v := range want {
-			if ext[k] != v {
-				t.Errorf("limits.%s = %v, want %v", k, ext[k], v)
+			if r.body[k] != v {
+				t.Errorf("/Limits %s = %v, want %v", k, r.body[k], v)
 			}
 		}
-		if _, ok := ext["rateLimit"]; ok {
-			t.Errorf("rateLimit published while off: %v", ext["rateLimit"])
+		if _, ok := r.body["rateLimit"]; ok {
+			t.Errorf("rateLimit published while off: %v", r.body["rateLimit"])
+		}
+	})
+
+	t.Run("DocumentationURI", func(t *testing.T) {
+		d, _ := serveLimited(t, store, scim.Config{DocumentationURI: "https://docs.example.com/scim"})
+		r := d.do(http.MethodGet, "/ServiceProviderConfig", nil)
+		if r.body["documentationUri"] != "https://docs.example.com/scim" {
+			t.Errorf("documentationUri = %v, want the configured URL", r.body["documentationUri"])
 		}
 	})
 
@@ -303,10 +314,9 @@ func runLimitTests(t *testing.T, store storage.Store) {
 		if r := b.do(http.MethodGet, "/Users"+filterQuery(`userName eq "limited"`), nil); r.status != http.StatusOK || r.body["totalResults"] != 0.0 {
 			t.Errorf("another credential: %d %s (or the refused POST created a user)", r.status, r.raw)
 		}
-		spc := b.do(http.MethodGet, "/ServiceProviderConfig", nil)
-		ext, _ := spc.body["urn:scimd:params:scim:schemas:extension:2.0:ServiceProviderConfig:Limits"].(map[string]any)
-		if rl, _ := ext["rateLimit"].(map[string]any); rl["burst"] != 3.0 || rl["requestsPerSecond"] != 0.001 {
-			t.Errorf("published rate limit %v", ext["rateLimit"])
+		limits := b.do(http.MethodGet, "/Limits", nil)
+		if rl, _ := limits.body["rateLimit"].(map[string]any); rl["burst"] != 3.0 || rl["requestsPerSecond"] != 0.001 {
+			t.Errorf("published rate limit %v", limits.body["rateLimit"])
 		}
 	})
 }

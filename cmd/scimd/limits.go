@@ -162,6 +162,7 @@ func (c serveConfig) apiConfig() scim.Config {
 	api := c.limits.scimConfig()
 	api.CursorKey = []byte(c.cursorKey)
 	api.PasswordMinLength = c.passwordMinLength
+	api.DocumentationURI = c.documentationURI
 	return api
 }
 
