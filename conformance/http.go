@@ -107,6 +107,7 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		{"Delegates", httpTestDelegates},
 		{"LinkedIdentities", httpTestLinkedIdentities},
 		{"ScimdDiscovery", httpTestScimdDiscovery},
+		{"MultiValueLimit", httpTestMultiValueLimit},
 		{"ServiceProviderConfigMembers", httpTestSPCMembers},
 	}
 	for _, test := range tests {

@@ -52,6 +52,10 @@ type Config struct {
 	// invalidValue above them).
 	MaxPatchOperations int
 	MaxPatchMembers    int
+	// MaxMultiValues limits the values of each multi-valued attribute of
+	// a resource a write leaves (400 invalidValue above it). A group's
+	// members are not counted: MaxPatchMembers bounds them per request.
+	MaxMultiValues int
 	// RateLimit is the sustained number of requests per second each
 	// credential may make, RateBurst the number it may make at once (at
 	// least 1). Above it scimd answers 429 with Retry-After. Zero means no

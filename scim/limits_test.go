@@ -165,7 +165,7 @@ func limitUser(userName string) map[string]any {
 func filterQuery(f string) string { return "?filter=" + url.QueryEscape(f) }
 
 func runLimitTests(t *testing.T, store storage.Store) {
-	cfg := scim.Config{MaxBodyBytes: 2048, MaxResults: 2, MaxFilterBytes: 64, MaxFilterTerms: 3, MaxPatchOperations: 2, MaxPatchMembers: 2}
+	cfg := scim.Config{MaxBodyBytes: 2048, MaxResults: 2, MaxFilterBytes: 64, MaxFilterTerms: 3, MaxPatchOperations: 2, MaxPatchMembers: 2, MaxMultiValues: 2}
 	c, _ := serveLimited(t, store, cfg)
 	users := []string{c.create("/Users", limitUser("ann")), c.create("/Users", limitUser("bob")), c.create("/Users", limitUser("cat"))}
 
@@ -184,7 +184,7 @@ func runLimitTests(t *testing.T, store storage.Store) {
 		if r.status != http.StatusOK {
 			t.Fatalf("/Limits: status %d %s", r.status, r.raw)
 		}
-		want := map[string]float64{"maxBodyBytes": 2048, "maxResults": 2, "maxFilterBytes": 64, "maxFilterTerms": 3, "maxPatchOperations": 2, "maxPatchMembers": 2}
+		want := map[string]float64{"maxBodyBytes": 2048, "maxResults": 2, "maxFilterBytes": 64, "maxFilterTerms": 3, "maxPatchOperations": 2, "maxPatchMembers": 2, "maxMultiValues": 2}
 		for k, v := range want {
 			if r.body[k] != v {
 				t.Errorf("/Limits %s = %v, want %v", k, r.body[k], v)
@@ -292,6 +292,28 @@ func runLimitTests(t *testing.T, store storage.Store) {
 		}
 		if r := c.json(http.MethodPatch, "/Groups/"+g, patchOp(add(users[0], users[1]))); r.status != http.StatusNoContent {
 			t.Errorf("2 members: %d %s", r.status, r.raw)
+		}
+	})
+
+	t.Run("MultiValues", func(t *testing.T) {
+		emails := func(n int) []any {
+			var l []any
+			for i := range n {
+				l = append(l, map[string]any{"value": fmt.Sprintf("e%d@example.com", i)})
+			}
+			return l
+		}
+		u := limitUser("dan")
+		u["emails"] = emails(3)
+		c.json(http.MethodPost, "/Users", u).wantError(t, "POST with 3 emails", http.StatusBadRequest, "invalidValue", "emails", "3 values", "limit is 2")
+		u["emails"] = emails(2)
+		id := c.create("/Users", u)
+		c.json(http.MethodPatch, "/Users/"+id, patchOp(map[string]any{"op": "add", "path": "emails", "value": emails(3)[2:]})).
+			wantError(t, "PATCH to 3 emails", http.StatusBadRequest, "invalidValue", "emails", "limit is 2")
+		g := c.create("/Groups", map[string]any{"schemas": []string{"urn:ietf:params:scim:schemas:core:2.0:Group"}, "displayName": "mv",
+			"members": []any{map[string]any{"value": users[0]}, map[string]any{"value": users[1]}, map[string]any{"value": users[2]}}})
+		if r := c.do(http.MethodGet, "/Groups/"+g, nil); len(asList(r.body["members"])) != 3 {
+			t.Errorf("group members are limited too: %s", r.raw)
 		}
 	})
 

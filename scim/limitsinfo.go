@@ -21,6 +21,7 @@ func (h *Handler) serveLimits(w http.ResponseWriter, r *http.Request) {
 		"maxResults":         h.cfg.MaxResults,
 		"maxPatchOperations": h.cfg.MaxPatchOperations,
 		"maxPatchMembers":    h.cfg.MaxPatchMembers,
+		"maxMultiValues":     h.cfg.MaxMultiValues,
 	}
 	if l := h.limiter; l != nil {
 		b["rateLimit"] = map[string]any{"requestsPerSecond": float64(l.limit), "burst": l.burst, "per": "credential, per server instance"}
