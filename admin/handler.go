@@ -36,6 +36,9 @@ type Config struct {
 	// PasswordMinLength is the password policy of user writes, as
 	// scim.Config's; 0 means scim.DefaultPasswordMinLength.
 	PasswordMinLength int
+	// MaxMultiValues limits the values of each multi-valued attribute of
+	// user writes, as scim.Config's; 0 means scim.DefaultMaxMultiValues.
+	MaxMultiValues int
 }
 
 // A Handler serves the admin API.
@@ -54,7 +57,7 @@ func NewHandler(cfg Config) *Handler {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	store := cfg.Store
-	return &Handler{store: store, logger: logger, auth: cfg.Auth, rules: scim.UserRules{PasswordMinLength: cfg.PasswordMinLength},
+	return &Handler{store: store, logger: logger, auth: cfg.Auth, rules: scim.UserRules{PasswordMinLength: cfg.PasswordMinLength, MaxMultiValues: cfg.MaxMultiValues},
 		schemas: schemas.NewRegistry(func(ctx context.Context, tenantID string, version int64) ([]byte, error) {
 			return store.TenantSchema(ctx, storage.TenantID(tenantID), version)
 		})}

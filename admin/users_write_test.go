@@ -2,12 +2,15 @@ package admin_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/scimd/scimd/schemas"
+	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
 )
 
@@ -71,12 +74,19 @@ func testUserWrites(t *testing.T, e *env) {
 	r = e.want(e.do("POST", users, acmeAdmin, `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bob","phoneNumbers":[{"value":"+1 555 010 0002"}]}`), 201, "create bob, phone only")
 	bob := r.body["id"].(string)
 	before := count()
+	// One email more than the multi-valued attribute limit.
+	var many []string
+	for i := range scim.DefaultMaxMultiValues + 1 {
+		many = append(many, fmt.Sprintf(`{"value":"c%d@example.com"}`, i))
+	}
+	tooManyEmails := `"emails":[` + strings.Join(many, ",") + `]`
 	refused := []struct {
 		what, body string
 		status     int
 		scimType   string
 		detail     string
 	}{
+		{"too many emails", `{"userName":"carol",` + tooManyEmails + `}`, 400, "invalidValue", "emails has " + strconv.Itoa(scim.DefaultMaxMultiValues+1) + " values"},
 		{"no email or phone", `{"userName":"carol"}`, 400, "invalidValue", "email"},
 		{"empty email list", `{"userName":"carol","emails":[]}`, 400, "invalidValue", "phone"},
 		{"userName taken", `{"userName":"ALICE","emails":[{"value":"a2@example.com"}]}`, 409, "uniqueness", "userName"},
@@ -111,6 +121,7 @@ func testUserWrites(t *testing.T, e *env) {
 		`"userName":"carol","emails":[{"value":"c@example.com"}],"password":"short"`,
 		`"userName":"carol","emails":[{"value":"c@example.com"}],"timezone":"Mars/Olympus"`,
 		`"userName":"carol","phoneNumbers":[{"value":"call me"}]`,
+		`"userName":"carol",` + tooManyEmails,
 		`"userName":42,"emails":[{"value":"c@example.com"}]`,
 		`"userName":"carol","emails":[{"value":"c@example.com"}],"` + schemas.ScimdUserURN + `":{"status":"asleep"}`,
 	} {
@@ -158,6 +169,7 @@ func testUserWrites(t *testing.T, e *env) {
 		"deprovisioned→susp.": `{"active":"sometimes"}`,
 		"bad birthday":        `{"` + schemas.ScimdUserURN + `":{"birthday":"yesterday"}}`,
 		"not an object":       `"title"`,
+		"too many emails":     `{` + tooManyEmails + `}`,
 	} {
 		e.want(e.do("PATCH", users+"/"+alice, acmeAdmin, body), 400, "merge alice: "+what)
 	}

@@ -123,6 +123,8 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		{"StatusRemoval", httpTestStatusRemoval},
 		{"PreferredLanguage", httpTestPreferredLanguage},
 		{"EmailValues", httpTestEmailValues},
+		{"MultiValueLimit", httpTestMultiValueLimit},
+		{"ServiceProviderConfigMembers", httpTestSPCMembers},
 	}
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {

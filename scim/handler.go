@@ -53,6 +53,10 @@ type Config struct {
 	// invalidValue above them).
 	MaxPatchOperations int
 	MaxPatchMembers    int
+	// MaxMultiValues limits the values of each multi-valued attribute of
+	// a resource a write leaves (400 invalidValue above it). A group's
+	// members are not counted: MaxPatchMembers bounds them per request.
+	MaxMultiValues int
 	// RateLimit is the sustained number of requests per second each
 	// credential may make, RateBurst the number it may make at once (at
 	// least 1). Above it scimd answers 429 with Retry-After. Zero means no
@@ -63,6 +67,10 @@ type Config struct {
 	// PasswordMinLength is the shortest password, in characters, that a
 	// user may be given; 0 means DefaultPasswordMinLength.
 	PasswordMinLength int
+	// DocumentationURI is the documentationUri of /ServiceProviderConfig
+	// (RFC 7643 §5), a page for the service's clients; left out when
+	// empty.
+	DocumentationURI string
 }
 
 // Handler serves the SCIM API of every tenant.
@@ -241,6 +249,9 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, st *requestSt
 		}
 		h.serveDiscovery(w, r, st)
 		return
+	case "/Limits":
+		h.serveLimits(w, r)
+		return
 	case "/Me":
 		writeError(w, errorf(http.StatusNotImplemented, "", "/Me is not supported: scimd authenticates provisioning clients, not users"))
 		return
@@ -249,6 +260,10 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, st *requestSt
 		return
 	case "", "/.search":
 		h.serveRootList(w, r, st, path == "/.search")
+		return
+	}
+	if r.Method == http.MethodGet && (strings.HasPrefix(path, "/Schemas/") || strings.HasPrefix(path, "/ResourceTypes/")) {
+		h.serveDiscovery(w, r, st)
 		return
 	}
 	if appRoute(path) {

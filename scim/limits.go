@@ -19,6 +19,7 @@ const (
 	DefaultMaxFilterTerms     = storage.MaxFilterTerms
 	DefaultMaxPatchOperations = 1000
 	DefaultMaxPatchMembers    = 10000
+	DefaultMaxMultiValues     = 50
 )
 
 // applyLimitDefaults gives every zero (or negative) limit of cfg its
@@ -42,6 +43,9 @@ func applyLimitDefaults(cfg *Config) {
 	}
 	if cfg.MaxPatchMembers <= 0 {
 		cfg.MaxPatchMembers = DefaultMaxPatchMembers
+	}
+	if cfg.MaxMultiValues <= 0 {
+		cfg.MaxMultiValues = DefaultMaxMultiValues
 	}
 }
 

@@ -165,11 +165,11 @@ func limitUser(userName string) map[string]any {
 func filterQuery(f string) string { return "?filter=" + url.QueryEscape(f) }
 
 func runLimitTests(t *testing.T, store storage.Store) {
-	cfg := scim.Config{MaxBodyBytes: 2048, MaxResults: 2, MaxFilterBytes: 64, MaxFilterTerms: 3, MaxPatchOperations: 2, MaxPatchMembers: 2}
+	cfg := scim.Config{MaxBodyBytes: 2048, MaxResults: 2, MaxFilterBytes: 64, MaxFilterTerms: 3, MaxPatchOperations: 2, MaxPatchMembers: 2, MaxMultiValues: 2}
 	c, _ := serveLimited(t, store, cfg)
 	users := []string{c.create("/Users", limitUser("ann")), c.create("/Users", limitUser("bob")), c.create("/Users", limitUser("cat"))}
 
-	t.Run("ServiceProviderConfig", func(t *testing.T) {
+	t.Run("Published", func(t *testing.T) {
 		r := c.do(http.MethodGet, "/ServiceProviderConfig", nil)
 		if r.status != http.StatusOK {
 			t.Fatalf("status %d", r.status)
@@ -177,18 +177,29 @@ func runLimitTests(t *testing.T, store storage.Store) {
 		if got := r.body["filter"].(map[string]any)["maxResults"]; got != 2.0 {
 			t.Errorf("filter.maxResults = %v, want 2", got)
 		}
-		ext, ok := r.body["urn:scimd:params:scim:schemas:extension:2.0:ServiceProviderConfig:Limits"].(map[string]any)
-		if !ok {
-			t.Fatalf("no limits extension: %s", r.raw)
+		if _, ok := r.body["documentationUri"]; ok {
+			t.Errorf("documentationUri published while not configured: %s", r.raw)
 		}
-		want := map[string]float64{"maxBodyBytes": 2048, "maxResults": 2, "maxFilterBytes": 64, "maxFilterTerms": 3, "maxPatchOperations": 2, "maxPatchMembers": 2}
+		r = c.do(http.MethodGet, "/Limits", nil)
+		if r.status != http.StatusOK {
+			t.Fatalf("/Limits: status %d %s", r.status, r.raw)
+		}
+		want := map[string]float64{"maxBodyBytes": 2048, "maxResults": 2, "maxFilterBytes": 64, "maxFilterTerms": 3, "maxPatchOperations": 2, "maxPatchMembers": 2, "maxMultiValues": 2}
 		for k, v := range want {
-			if ext[k] != v {
-				t.Errorf("limits.%s = %v, want %v", k, ext[k], v)
+			if r.body[k] != v {
+				t.Errorf("/Limits %s = %v, want %v", k, r.body[k], v)
 			}
 		}
-		if _, ok := ext["rateLimit"]; ok {
-			t.Errorf("rateLimit published while off: %v", ext["rateLimit"])
+		if _, ok := r.body["rateLimit"]; ok {
+			t.Errorf("rateLimit published while off: %v", r.body["rateLimit"])
+		}
+	})
+
+	t.Run("DocumentationURI", func(t *testing.T) {
+		d, _ := serveLimited(t, store, scim.Config{DocumentationURI: "https://docs.example.com/scim"})
+		r := d.do(http.MethodGet, "/ServiceProviderConfig", nil)
+		if r.body["documentationUri"] != "https://docs.example.com/scim" {
+			t.Errorf("documentationUri = %v, want the configured URL", r.body["documentationUri"])
 		}
 	})
 
@@ -284,6 +295,28 @@ func runLimitTests(t *testing.T, store storage.Store) {
 		}
 	})
 
+	t.Run("MultiValues", func(t *testing.T) {
+		emails := func(n int) []any {
+			var l []any
+			for i := range n {
+				l = append(l, map[string]any{"value": fmt.Sprintf("e%d@example.com", i)})
+			}
+			return l
+		}
+		u := limitUser("dan")
+		u["emails"] = emails(3)
+		c.json(http.MethodPost, "/Users", u).wantError(t, "POST with 3 emails", http.StatusBadRequest, "invalidValue", "emails", "3 values", "limit is 2")
+		u["emails"] = emails(2)
+		id := c.create("/Users", u)
+		c.json(http.MethodPatch, "/Users/"+id, patchOp(map[string]any{"op": "add", "path": "emails", "value": emails(3)[2:]})).
+			wantError(t, "PATCH to 3 emails", http.StatusBadRequest, "invalidValue", "emails", "limit is 2")
+		g := c.create("/Groups", map[string]any{"schemas": []string{"urn:ietf:params:scim:schemas:core:2.0:Group"}, "displayName": "mv",
+			"members": []any{map[string]any{"value": users[0]}, map[string]any{"value": users[1]}, map[string]any{"value": users[2]}}})
+		if r := c.do(http.MethodGet, "/Groups/"+g, nil); len(asList(r.body["members"])) != 3 {
+			t.Errorf("group members are limited too: %s", r.raw)
+		}
+	})
+
 	t.Run("RateLimit", func(t *testing.T) {
 		a, newCred := serveLimited(t, store, scim.Config{RateLimit: 0.001, RateBurst: 3})
 		for i := range 3 {
@@ -303,10 +336,9 @@ func runLimitTests(t *testing.T, store storage.Store) {
 		if r := b.do(http.MethodGet, "/Users"+filterQuery(`userName eq "limited"`), nil); r.status != http.StatusOK || r.body["totalResults"] != 0.0 {
 			t.Errorf("another credential: %d %s (or the refused POST created a user)", r.status, r.raw)
 		}
-		spc := b.do(http.MethodGet, "/ServiceProviderConfig", nil)
-		ext, _ := spc.body["urn:scimd:params:scim:schemas:extension:2.0:ServiceProviderConfig:Limits"].(map[string]any)
-		if rl, _ := ext["rateLimit"].(map[string]any); rl["burst"] != 3.0 || rl["requestsPerSecond"] != 0.001 {
-			t.Errorf("published rate limit %v", ext["rateLimit"])
+		limits := b.do(http.MethodGet, "/Limits", nil)
+		if rl, _ := limits.body["rateLimit"].(map[string]any); rl["burst"] != 3.0 || rl["requestsPerSecond"] != 0.001 {
+			t.Errorf("published rate limit %v", limits.body["rateLimit"])
 		}
 	})
 }

@@ -41,6 +41,9 @@ func (rh *resourceHandler) Create(r *http.Request, attrs scim.ResourceAttributes
 	if err != nil {
 		return scim.Resource{}, rh.h.fail(r, err)
 	}
+	if err := checkMultiValues(rt, doc, nil, rh.h.cfg.MaxMultiValues); err != nil {
+		return scim.Resource{}, rh.h.fail(r, err)
+	}
 	if rt.Name == schemas.UserType {
 		if err := rh.h.prepareUser(doc, nil, writeCreate, time.Now()); err != nil {
 			return scim.Resource{}, rh.h.fail(r, err)
@@ -73,6 +76,9 @@ func (rh *resourceHandler) Replace(r *http.Request, id string, attrs scim.Resour
 	res, err := rh.h.store.Update(r.Context(), st.tenant.ID, rt, id, storage.UpdateOptions{},
 		func(cur storage.Resource) (storage.Edit, error) {
 			if err := pre.check(cur.Meta.Version); err != nil {
+				return storage.Edit{}, err
+			}
+			if err := checkMultiValues(rt, doc, cur.Attributes, rh.h.cfg.MaxMultiValues); err != nil {
 				return storage.Edit{}, err
 			}
 			next := deepCopyMap(doc)
@@ -134,6 +140,9 @@ func (rh *resourceHandler) Patch(r *http.Request, id string, ops []scim.PatchOpe
 				}
 				if res.NeedMembers && !loadMembers {
 					return storage.Edit{}, errNeedMembers
+				}
+				if err := checkMultiValues(rt, res.Doc, cur.Attributes, rh.h.cfg.MaxMultiValues); err != nil {
+					return storage.Edit{}, err
 				}
 				if m := st.metadata; m != nil && len(m.ops) > 0 && rt.Name == schemas.UserType {
 					applyMetadataOps(res.Doc, m.ops)

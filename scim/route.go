@@ -33,6 +33,7 @@ const (
 	routeUserSessionsInvalidate = routeBase + "/Users/{id}/sessions/invalidate"
 	routeSessionsInvalidate     = routeBase + "/sessions/invalidate"
 	routeTagKeys                = routeBase + "/TagKeys"
+	routeLimits                 = routeBase + "/Limits"
 )
 
 // RouteTemplates returns every value RouteTemplate can return, RouteOther
@@ -45,7 +46,7 @@ func RouteTemplates() []string {
 		routeUsers, routeUser, routeUsersSearch,
 		routeGroups, routeGroup, routeGroupsSearch,
 		routeApps, routeApp, routeUserApps, routeUserApp,
-		routeUserLogin, routeUserSessions, routeUserSessionsInvalidate, routeSessionsInvalidate, routeTagKeys,
+		routeUserLogin, routeUserSessions, routeUserSessionsInvalidate, routeSessionsInvalidate, routeTagKeys, routeLimits,
 		RouteOther,
 	}
 }
@@ -102,6 +103,8 @@ func RouteTemplate(path string) string {
 			return routeApps
 		case "TagKeys":
 			return routeTagKeys
+		case "Limits":
+			return routeLimits
 		}
 		return RouteOther
 	}

@@ -23,6 +23,7 @@ func TestRouteTemplate(t *testing.T) {
 		{"/tenants/acme/scim/v2/ResourceTypes", base + "/ResourceTypes"},
 		{"/tenants/acme/scim/v2/ResourceTypes/User", base + "/ResourceTypes/{id}"},
 		{"/tenants/acme/scim/v2/Me", base + "/Me"},
+		{"/tenants/acme/scim/v2/Limits", base + "/Limits"},
 		{"/tenants/acme/scim/v2/Bulk", base + "/Bulk"},
 		{"/tenants/acme/scim/v2/Users", base + "/Users"},
 		{"/tenants/acme/scim/v2/Users/", base + "/Users"},

@@ -24,6 +24,10 @@ type UserRules struct {
 	// PasswordMinLength is the shortest password, in characters; 0 means
 	// DefaultPasswordMinLength. Give it the SCIM API's Config value.
 	PasswordMinLength int
+	// MaxMultiValues limits the values of each multi-valued attribute, as
+	// Config's; 0 means DefaultMaxMultiValues. Give it the SCIM API's
+	// Config value.
+	MaxMultiValues int
 }
 
 // A WriteError is a user write the rules refuse: the status, SCIM error
@@ -36,6 +40,13 @@ type WriteError struct {
 }
 
 func (e *WriteError) Error() string { return e.Detail }
+
+func (u UserRules) maxMultiValues() int {
+	if u.MaxMultiValues <= 0 {
+		return DefaultMaxMultiValues
+	}
+	return u.MaxMultiValues
+}
 
 func (u UserRules) minLength() int {
 	if u.PasswordMinLength <= 0 {
@@ -52,6 +63,9 @@ func (u UserRules) NewUser(rt *schemas.ResourceType, body map[string]any, now ti
 	doc, meta, err := validateUser(rt, body)
 	if err != nil {
 		return nil, err
+	}
+	if err := checkMultiValues(rt, doc, nil, u.maxMultiValues()); err != nil {
+		return nil, asWriteError(err)
 	}
 	if err := prepareUser(doc, nil, writeCreate, now, u.minLength()); err != nil {
 		return nil, asWriteError(err)
@@ -153,6 +167,9 @@ func (u UserRules) replace(rt *schemas.ResourceType, body, cur map[string]any, w
 	doc, meta, err := validateUser(rt, body)
 	if err != nil {
 		return nil, err
+	}
+	if err := checkMultiValues(rt, doc, cur, u.maxMultiValues()); err != nil {
+		return nil, asWriteError(err)
 	}
 	if err := prepareUser(doc, cur, w, now, u.minLength()); err != nil {
 		return nil, asWriteError(err)

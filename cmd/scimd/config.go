@@ -37,6 +37,9 @@ type serveConfig struct {
 	// passwordMinLength is the shortest password, in characters, a user
 	// may be given.
 	passwordMinLength int
+	// documentationURI is the documentationUri of /ServiceProviderConfig;
+	// left out when empty.
+	documentationURI string
 	// oidc configures the admin API's token verification; the admin API
 	// is off when oidc.Issuer is empty.
 	oidc admin.OIDCConfig
@@ -65,6 +68,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&level, "log-level", orEnv("SCIMD_LOG_LEVEL", defaultLogLevel), "minimum log `level`: debug, info, warn or error (env SCIMD_LOG_LEVEL)")
 	fs.StringVar(&cfg.cursorKey, "cursor-key", "", "`key` that signs pagination cursors, at least 32 characters; instances behind one load balancer must share it (env SCIMD_CURSOR_KEY; default: random per process)")
 	fs.StringVar(&minLength, "password-min-length", orEnv("SCIMD_PASSWORD_MIN_LENGTH", strconv.Itoa(scim.DefaultPasswordMinLength)), "shortest password, in `characters`, users may be given (env SCIMD_PASSWORD_MIN_LENGTH)")
+	fs.StringVar(&cfg.documentationURI, "documentation-uri", orEnv("SCIMD_DOCUMENTATION_URI", ""), "`URL` of the operator's documentation for SCIM clients, published as documentationUri in /ServiceProviderConfig; left out when empty (env SCIMD_DOCUMENTATION_URI)")
 	fs.StringVar(&cfg.debugAddr, "debug-addr", orEnv("SCIMD_DEBUG_ADDR", ""), "listen `address` of the Go profiler (/debug/pprof/); off when empty; keep it on loopback (env SCIMD_DEBUG_ADDR)")
 	fs.StringVar(&cfg.oidc.Issuer, "oidc-issuer", orEnv("SCIMD_OIDC_ISSUER", ""), "OIDC issuer `URL` of admin API tokens; the admin API (/admin/v1) is off when empty (env SCIMD_OIDC_ISSUER)")
 	fs.StringVar(&cfg.oidc.Audience, "oidc-audience", orEnv("SCIMD_OIDC_AUDIENCE", ""), "`audience` (aud) admin API tokens must carry; required with --oidc-issuer (env SCIMD_OIDC_AUDIENCE)")
@@ -129,6 +133,12 @@ func validate(fs *flag.FlagSet, cfg *serveConfig, level, minLength string) error
 	}
 	if _, _, err := parseDB(cfg.db); err != nil {
 		return err
+	}
+	if u := cfg.documentationURI; u != "" {
+		p, err := url.Parse(u)
+		if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
+			return fmt.Errorf("invalid documentation URI %q: want an absolute https:// URL", u)
+		}
 	}
 	return validateOIDC(cfg.oidc)
 }

@@ -98,13 +98,26 @@ func TestParseServeFlagsPrecedence(t *testing.T) {
 				oidc: admin.OIDCConfig{Issuer: "https://flag.example.com", Audience: "flag", RolesClaim: "r", TenantsClaim: "t", SigningAlgs: []string{"RS256", "PS256"}}},
 		},
 		{
+			name: "documentation URI from the environment",
+			env:  map[string]string{"SCIMD_DOCUMENTATION_URI": "https://docs.example.com/scim"},
+			want: serveConfig{addr: defaultAddr, db: defaultDB, logFormat: "text", logLevel: slog.LevelInfo, passwordMinLength: 8,
+				documentationURI: "https://docs.example.com/scim"},
+		},
+		{
+			name: "documentation URI flag overrides environment",
+			env:  map[string]string{"SCIMD_DOCUMENTATION_URI": "https://env.example.com"},
+			args: []string{"--documentation-uri", "https://flag.example.com/help"},
+			want: serveConfig{addr: defaultAddr, db: defaultDB, logFormat: "text", logLevel: slog.LevelInfo, passwordMinLength: 8,
+				documentationURI: "https://flag.example.com/help"},
+		},
+		{
 			name: "limits from the environment and flags",
-			env:  map[string]string{"SCIMD_RATE_LIMIT": "5", "SCIMD_RATE_BURST": "9", "SCIMD_MAX_PATCH_MEMBERS": "50"},
+			env:  map[string]string{"SCIMD_RATE_LIMIT": "5", "SCIMD_RATE_BURST": "9", "SCIMD_MAX_PATCH_MEMBERS": "50", "SCIMD_MAX_MULTI_VALUES": "7"},
 			args: []string{"--rate-burst", "3", "--read-header-timeout", "2s", "--max-filter-terms", "10", "--max-body-bytes", "4096"},
 			want: serveConfig{addr: defaultAddr, db: defaultDB, logFormat: "text", logLevel: slog.LevelInfo, passwordMinLength: 8,
 				limits: func() serveLimits {
 					l := defaultServeLimits()
-					l.rateLimit, l.rateBurst, l.maxPatchMembers = 5, 3, 50
+					l.rateLimit, l.rateBurst, l.maxPatchMembers, l.maxMultiValues = 5, 3, 50, 7
 					l.readHeaderTimeout, l.maxFilterTerms, l.maxBodyBytes = 2*time.Second, 10, 4096
 					return l
 				}()},
@@ -153,6 +166,8 @@ func TestParseServeFlagsErrors(t *testing.T) {
 		{name: "negative rate limit", env: map[string]string{"SCIMD_RATE_LIMIT": "-1"}, wantOutput: `invalid --rate-limit "-1"`},
 		{name: "zero timeout", args: []string{"--read-timeout", "0s"}, wantOutput: `invalid --read-timeout "0s"`},
 		{name: "body limit not a number", args: []string{"--max-body-bytes", "1MB"}, wantOutput: `invalid --max-body-bytes "1MB"`},
+		{name: "multi-value limit zero", args: []string{"--max-multi-values", "0"}, wantOutput: `invalid --max-multi-values "0"`},
+		{name: "documentation URI not absolute", args: []string{"--documentation-uri", "docs/scim"}, wantOutput: `invalid documentation URI "docs/scim"`},
 		{name: "bad mysql URL", args: []string{"--db", "mysql://u:se%ZZcret@db/scimd"}, wantOutput: `invalid database URL "mysql://u:xxxxx@db/scimd"`},
 	}
 	for _, tt := range tests {

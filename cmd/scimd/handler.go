@@ -48,7 +48,7 @@ func newHandler(store storage.Store, logger *slog.Logger, api scim.Config, admin
 		return nil, err
 	}
 	scimHandler.Register(mux)
-	admin.NewHandler(admin.Config{Store: store, Logger: logger, Auth: adminAuth, PasswordMinLength: api.PasswordMinLength}).Register(mux)
+	admin.NewHandler(admin.Config{Store: store, Logger: logger, Auth: adminAuth, PasswordMinLength: api.PasswordMinLength, MaxMultiValues: api.MaxMultiValues}).Register(mux)
 	mux.Handle("GET "+pathMetrics, metricsHandler(reg, logger))
 	mux.HandleFunc("GET "+pathHealthz, func(w http.ResponseWriter, _ *http.Request) {
 		writeText(w, http.StatusOK, "ok")

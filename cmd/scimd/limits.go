@@ -19,6 +19,7 @@ type serveLimits struct {
 	maxFilterTerms     int     // filter comparisons and logical operators
 	maxPatchOperations int     // operations per PATCH request
 	maxPatchMembers    int     // member values per PATCH request
+	maxMultiValues     int     // values per multi-valued attribute
 	rateLimit          float64 // requests per second per credential; 0 is off
 	rateBurst          int     // requests a credential may make at once
 	readHeaderTimeout  time.Duration
@@ -38,6 +39,7 @@ func defaultServeLimits() serveLimits {
 		maxFilterTerms:     scim.DefaultMaxFilterTerms,
 		maxPatchOperations: scim.DefaultMaxPatchOperations,
 		maxPatchMembers:    scim.DefaultMaxPatchMembers,
+		maxMultiValues:     scim.DefaultMaxMultiValues,
 		rateBurst:          defaultRateBurst,
 		readHeaderTimeout:  10 * time.Second,
 		readTimeout:        30 * time.Second,
@@ -99,6 +101,8 @@ var limitFlags = []limitFlag{
 		func(l *serveLimits) *int { return &l.maxPatchOperations }),
 	intLimit("max-patch-members", "SCIMD_MAX_PATCH_MEMBERS", "most member `values` one PATCH request names, summed over its operations; more get 400 invalidValue", 1, 10000000,
 		func(l *serveLimits) *int { return &l.maxPatchMembers }),
+	intLimit("max-multi-values", "SCIMD_MAX_MULTI_VALUES", "most `values` a multi-valued attribute of a user or group may hold (emails, roles...; group members not counted); more get 400 invalidValue", 1, 1000000,
+		func(l *serveLimits) *int { return &l.maxMultiValues }),
 	{name: "rate-limit", env: "SCIMD_RATE_LIMIT", usage: "sustained `requests` per second each SCIM credential may make, per instance; above it 429 with Retry-After; 0 is no limit",
 		show: func(l *serveLimits) string { return strconv.FormatFloat(l.rateLimit, 'g', -1, 64) },
 		set: func(l *serveLimits, s string) error {
@@ -152,6 +156,7 @@ func (l serveLimits) scimConfig() scim.Config {
 		MaxFilterTerms:     l.maxFilterTerms,
 		MaxPatchOperations: l.maxPatchOperations,
 		MaxPatchMembers:    l.maxPatchMembers,
+		MaxMultiValues:     l.maxMultiValues,
 		RateLimit:          l.rateLimit,
 		RateBurst:          l.rateBurst,
 	}
@@ -162,6 +167,7 @@ func (c serveConfig) apiConfig() scim.Config {
 	api := c.limits.scimConfig()
 	api.CursorKey = []byte(c.cursorKey)
 	api.PasswordMinLength = c.passwordMinLength
+	api.DocumentationURI = c.documentationURI
 	return api
 }
 

@@ -278,7 +278,17 @@ func (s *Store) Update(ctx context.Context, tenant storage.TenantID, rt *schemas
 }
 
 func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, rt *schemas.ResourceType, t table, cur storage.Resource, e storage.Edit) (storage.Resource, error) {
-	docChanged := e.Attributes != nil && !reflect.DeepEqual(normalize(e.Attributes), normalize(cur.Attributes))
+	var doc []byte // the new document, when the edit has one
+	docChanged := false
+	if e.Attributes != nil {
+		var err error
+		if doc, err = json.Marshal(e.Attributes); err != nil {
+			return cur, fmt.Errorf("encode document: %w", err)
+		}
+		// cur.Attributes was decoded from the stored JSON: the new
+		// document is compared in that form.
+		docChanged = !reflect.DeepEqual(decodeDoc(doc), cur.Attributes)
+	}
 	membersChanged := t.rtype == rtypeGroup &&
 		(e.ReplaceMembers || len(e.AddMembers) > 0 || len(e.RemoveMembers) > 0)
 	if !docChanged && !membersChanged && !e.Touch {
@@ -302,10 +312,6 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, tenant storage.Tenant
 		if err := s.checkLocks(ctx, tx, tenant, newLocks(cols.meta, cur.Attributes)); err != nil {
 			return cur, err
 		}
-		doc, err := json.Marshal(e.Attributes)
-		if err != nil {
-			return cur, fmt.Errorf("encode document: %w", err)
-		}
 		upd = upd.Set(t.nameCol, cols.nameCI).Set("external_id", cols.externalID).Set("doc", string(doc))
 		if t.rawCol != "" {
 			upd = upd.Set(t.rawCol, cols.name)
@@ -313,15 +319,7 @@ func (s *Store) applyEdit(ctx context.Context, tx *sql.Tx, tenant storage.Tenant
 		if t.rtype == rtypeUser {
 			upd = upd.Set("active", cols.active)
 		}
-		if _, err := s.exec(ctx, tx, sq.Delete(valuesTable).Where(sq.Eq{
-			"tenant_id": string(tenant), "rtype": t.rtype, "resource_id": cur.ID})); err != nil {
-			return cur, err
-		}
-		owners := make([]string, len(rows))
-		for i := range owners {
-			owners[i] = cur.ID
-		}
-		if err := s.insertValues(ctx, tx, tenant, t, owners, rows); err != nil {
+		if err := s.writeValues(ctx, tx, tenant, t, cur.ID, rows); err != nil {
 			return cur, err
 		}
 		// What the old document held: unique values are rewritten only
@@ -396,18 +394,15 @@ func onlyAdded(list []storage.Member, added []string) []storage.Member {
 	return out
 }
 
-// normalize round-trips a document through JSON so that documents built in
-// Go and documents read back from the database compare equal.
-func normalize(doc map[string]any) any {
-	b, err := json.Marshal(doc)
-	if err != nil {
-		return doc
-	}
-	var out any
+// decodeDoc decodes an encoded document as documents read back from the
+// database are (decodeResource), so that the two compare equal; nil if it
+// cannot.
+func decodeDoc(b []byte) map[string]any {
+	var out map[string]any
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	if err := dec.Decode(&out); err != nil {
-		return doc
+		return nil
 	}
 	return out
 }
