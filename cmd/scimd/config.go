@@ -162,3 +162,11 @@ func validateOIDC(c admin.OIDCConfig) error {
 	}
 	return nil
 }
+
+// apiConfig is the SCIM handler's configuration, without Store and Logger.
+func (c serveConfig) apiConfig() scim.Config {
+	api := c.limits.scimConfig()
+	api.CursorKey = []byte(c.cursorKey)
+	api.PasswordMinLength = c.passwordMinLength
+	return api
+}
