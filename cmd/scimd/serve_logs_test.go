@@ -22,8 +22,7 @@ import (
 // TestServeLogsNoSecrets runs serve with debug logs captured, sends SCIM
 // and admin requests carrying a valid bearer token, invalid ones, a Basic
 // Authorization header and passwords in bodies, and checks that no log line
-// holds any of those secrets or Authorization header values (issue 8,
-// point 2).
+// holds any of those secrets or Authorization header values.
 func TestServeLogsNoSecrets(t *testing.T) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
