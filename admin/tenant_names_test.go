@@ -7,7 +7,7 @@ import (
 )
 
 // testTenantNameExact checks that a tenant path segment names a tenant
-// byte for byte (issue 13, point 2): MySQL ignores trailing spaces when it
+// byte for byte: MySQL ignores trailing spaces when it
 // compares names, and "acme " must not reach acme.
 func testTenantNameExact(t *testing.T, e *env) {
 	platform := e.iss.token(t, "root", []string{admin.RolePlatformAdmin}, nil)

@@ -94,7 +94,7 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		{"TenantIsolation", func(t *testing.T, tg Target) { httpTestTenantIsolation(t, tg, newTarget(t)) }},
 		{"TenantPathExact", httpTestTenantPathExact},
 		{"ServiceProviderConfigTellsTheTruth", httpTestServiceProviderConfigTruth},
-		// Concurrency (issue 8): racing writers leave what a serial run would.
+		// Concurrency: racing writers leave what a serial run would.
 		{"ConcurrentCreate", httpTestConcurrentCreate},
 		{"ConcurrentMemberAdds", httpTestConcurrentMemberAdds},
 		{"ConcurrentIfMatch", httpTestConcurrentIfMatch},
@@ -118,7 +118,7 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		{"Delegates", httpTestDelegates},
 		{"LinkedIdentities", httpTestLinkedIdentities},
 		{"ScimdDiscovery", httpTestScimdDiscovery},
-		// Value rules of user writes (issue 13: points 6, 9, 10, 15).
+		// Value rules of user writes.
 		{"PrimaryValues", httpTestPrimaryValues},
 		{"StatusRemoval", httpTestStatusRemoval},
 		{"PreferredLanguage", httpTestPreferredLanguage},

@@ -1,6 +1,6 @@
 package conformance
 
-// Concurrency over HTTP (issue 8, point 4): racing writers must leave
+// Concurrency over HTTP: racing writers must leave
 // exactly what a serial execution would. Requests are released together by
 // a start barrier so that they overlap on the server as much as the machine
 // allows; concurrency stays moderate so that the suite remains fast on

@@ -1,6 +1,6 @@
 package conformance
 
-// Tenant isolation over every route (issue 8, point 1): tenant B's
+// Tenant isolation over every route: tenant B's
 // credentials and paths never see, change, count or learn of tenant A's
 // data.
 

@@ -1,6 +1,6 @@
 package conformance
 
-// Deletes racing member writes over HTTP (issue 13, point 1): a user or
+// Deletes racing member writes over HTTP: a user or
 // group deleted while a PATCH, a PUT or a POST /Groups adds it as a member
 // is a member of no group afterwards. A member that names nothing is an
 // orphan: its group lists it, and GET of it answers 404.

@@ -1,9 +1,9 @@
 package conformance
 
-// The request layer (issue 13, points 4, 5, 7 and 14): text that is not
-// UTF-8 (RFC 8259 §8.1), If-Match and If-None-Match lists on every write
-// (RFC 9110 §13.1.1, §13.1.2), HEAD wherever GET answers (RFC 9110
-// §9.3.2), and the media types a body may have (RFC 7644 §3.1, §8.1).
+// The request layer: text that is not UTF-8 (RFC 8259 §8.1), If-Match
+// and If-None-Match lists on every write (RFC 9110 §13.1.1, §13.1.2), HEAD
+// wherever GET answers (RFC 9110 §9.3.2), and the media types a body may
+// have (RFC 7644 §3.1, §8.1).
 
 import (
 	"fmt"

@@ -1,6 +1,6 @@
 package conformance
 
-// A tenant path segment names a tenant byte for byte (issue 13, point 2):
+// A tenant path segment names a tenant byte for byte:
 // the tenant's token on a path whose tenant segment differs from the
 // tenant's name by trailing spaces (which MySQL's collations ignore in
 // comparisons), a leading space or case is refused as on an unknown

@@ -1,6 +1,6 @@
 package conformance
 
-// Member rows and deletes (issue 13, point 1): every member row names a
+// Member rows and deletes: every member row names a
 // user or group of the tenant, whatever the interleaving of a delete with
 // the writes that add the deleted resource to a group.
 

@@ -1,6 +1,6 @@
 package conformance
 
-// Tenant names are compared byte for byte (issue 13, point 2): a name that
+// Tenant names are compared byte for byte: a name that
 // differs from a tenant's by trailing spaces (which MySQL's PAD SPACE
 // collations ignore in comparisons), by case or otherwise names no tenant,
 // for Tenant and for Authenticate alike.

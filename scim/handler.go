@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	scimerrors "github.com/elimity-com/scim/errors"
@@ -81,7 +80,7 @@ type Handler struct {
 	servers serverCache
 	cursors cursorCodec
 	walks   *walkCache
-	touched sync.Map     // credential ID → time.Time of the last recorded use
+	touched *touchLog    // when each credential's use was last recorded
 	limiter *rateLimiter // nil when requests are not rate limited
 }
 
@@ -114,7 +113,8 @@ func NewHandler(cfg Config) (*Handler, error) {
 	// schema library is process-wide; scimd wants it for every tenant.
 	schema.SetAllowStringValues(true)
 	h := &Handler{cfg: cfg, store: cfg.Store, log: cfg.Logger,
-		cursors: cursorCodec{key: cfg.CursorKey}, walks: newWalkCache(4096)}
+		cursors: cursorCodec{key: cfg.CursorKey}, walks: newWalkCache(4096),
+		touched: newTouchLog(touchInterval, maxTouched)}
 	h.servers.build = h.newServer
 	if cfg.RateLimit > 0 {
 		h.limiter = newRateLimiter(cfg.RateLimit, cfg.RateBurst)
@@ -349,8 +349,7 @@ func (h *Handler) authenticate(r *http.Request, tenantName string) (storage.Tena
 		return tenant, cred, err
 	}
 	now := time.Now()
-	if last, ok := h.touched.Load(cred.ID); !ok || now.Sub(last.(time.Time)) > time.Minute {
-		h.touched.Store(cred.ID, now)
+	if h.touched.due(cred.ID, now) {
 		if err := h.store.TouchCredential(r.Context(), tenant.ID, cred.ID, now); err != nil {
 			h.log.WarnContext(r.Context(), "record credential use", "credential", cred.ID, "err", err)
 		}

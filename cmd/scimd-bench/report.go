@@ -83,7 +83,7 @@ func (r *results) print(w io.Writer, full bool, backend string) {
 	if !full || backend != "mysql" {
 		scope = "the targets are stated for the full mode on MySQL; this run is indicative only"
 	}
-	_, _ = fmt.Fprintf(w, "Targets of the issue (full mode, MySQL, 16 connections; %s):\n", scope)
+	_, _ = fmt.Fprintf(w, "Targets (full mode, MySQL, 16 connections; %s):\n", scope)
 	for _, c := range r.checks() {
 		verdict := "MISS"
 		if c.pass {
@@ -96,7 +96,8 @@ func (r *results) print(w io.Writer, full bool, backend string) {
 	}
 }
 
-// A check is one target of the issue.
+// A check is one of the benchmark's targets: a figure of the run and
+// the limit it is meant to meet.
 type check struct {
 	name    string
 	pass    bool

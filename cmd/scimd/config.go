@@ -172,3 +172,12 @@ func validateOIDC(c admin.OIDCConfig) error {
 	}
 	return nil
 }
+
+// apiConfig is the SCIM handler's configuration, without Store and Logger.
+func (c serveConfig) apiConfig() scim.Config {
+	api := c.limits.scimConfig()
+	api.CursorKey = []byte(c.cursorKey)
+	api.PasswordMinLength = c.passwordMinLength
+	api.DocumentationURI = c.documentationURI
+	return api
+}

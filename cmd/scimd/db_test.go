@@ -1,9 +1,18 @@
 package main
 
 import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
+
+	gomysql "github.com/go-sql-driver/mysql"
+
+	"github.com/scimd/scimd/storage"
 )
 
 func TestRedactDSN(t *testing.T) {
@@ -74,4 +83,61 @@ func TestOpenStoreCreatesSQLiteDirectory(t *testing.T) {
 	if err != nil {
 		t.Fatalf("openStore: %v", err)
 	}
+}
+
+// tempDB returns the --db value of a fresh SQLite database.
+func tempDB(t *testing.T) string {
+	t.Helper()
+	return "sqlite:" + filepath.Join(t.TempDir(), "data", "scimd.db")
+}
+
+// openTestStore opens db directly, for checking what the commands did.
+func openTestStore(t *testing.T, db string) storage.Store {
+	t.Helper()
+	s, err := openStore(t.Context(), db, discardLogger())
+	if err != nil {
+		t.Fatalf("openStore: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return s
+}
+
+// mysqlTestDB creates a database on the server named by dsn
+// (mysql://USER:PASSWORD@HOST:PORT/), drops it when t ends, and returns its
+// --db URL.
+func mysqlTestDB(t *testing.T, dsn string) string {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil || u.Scheme != "mysql" {
+		t.Fatalf("SCIMD_TEST_MYSQL_DSN = %q, want mysql://USER:PASSWORD@HOST:PORT/", dsn)
+	}
+	cfg := gomysql.NewConfig()
+	cfg.Net, cfg.Addr = "tcp", u.Host
+	if u.User != nil {
+		cfg.User = u.User.Username()
+		cfg.Passwd, _ = u.User.Password()
+	}
+	connector, err := gomysql.NewConnector(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := sql.OpenDB(connector)
+	t.Cleanup(func() { _ = admin.Close() })
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	name := "scimd_test_" + hex.EncodeToString(b)
+	if _, err := admin.ExecContext(t.Context(), "CREATE DATABASE `"+name+"` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"); err != nil {
+		t.Fatalf("create database: %v", err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.ExecContext(context.Background(), "DROP DATABASE `"+name+"`"); err != nil {
+			t.Errorf("drop database %s: %v", name, err)
+		}
+	})
+	u.Path = "/" + name
+	return u.String()
 }

@@ -6,7 +6,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"time"
 )
+
+// debugReadHeaderTimeout is the read header timeout of the profiler's
+// server (--debug-addr), which listens on loopback.
+const debugReadHeaderTimeout = 10 * time.Second
 
 // serveDebug serves the Go profiler on its own listener until ctx ends, so
 // that profiles can be taken of a running server (make bench does) without

@@ -161,16 +161,3 @@ func (l serveLimits) scimConfig() scim.Config {
 		RateBurst:          l.rateBurst,
 	}
 }
-
-// apiConfig is the SCIM handler's configuration, without Store and Logger.
-func (c serveConfig) apiConfig() scim.Config {
-	api := c.limits.scimConfig()
-	api.CursorKey = []byte(c.cursorKey)
-	api.PasswordMinLength = c.passwordMinLength
-	api.DocumentationURI = c.documentationURI
-	return api
-}
-
-// debugReadHeaderTimeout is the read header timeout of the profiler's
-// server (--debug-addr), which listens on loopback.
-const debugReadHeaderTimeout = 10 * time.Second

@@ -24,7 +24,7 @@ import (
 // and admin requests carrying a valid bearer token, invalid ones, a Basic
 // Authorization header, passwords in bodies and a filter, and checks that no
 // log line holds any of those secrets, Authorization header values or the
-// filter's value (issue 8, point 2), and that each request has its request
+// filter's value, and that each request has its request
 // log line.
 func TestServeLogsNoSecrets(t *testing.T) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)

@@ -31,14 +31,24 @@ func Migrate(ctx context.Context, db *sql.DB, dialect goose.Dialect, fsys fs.FS)
 }
 
 // goMigrations are the migrations written in Go, the same for every engine.
-// Their versions are taken: no SQL migration file may use them.
+// Their versions (6, 10 and 12) are taken: no SQL migration file of either
+// engine may use them (goose refuses to open a store with two migrations of
+// one version, and TestSQLMigrationsAvoidGoVersions says which).
 //
 //   - 6 rewrites the indexed phoneNumbers.value of every user in the form
-//     storage.NormalizePhone gives, which filters and Lookup compare with.
-//   - 8 gives every user stored before scimd kept a lifecycle status the
+//     storage.NormalizePhone gives, which filters and Lookup compare with
+//     (reindexPhones).
+//   - 10 gives every user stored before scimd kept a lifecycle status the
 //     status its active attribute implies (backfillStatus).
 //   - 12 writes the sort values of multi-valued attributes of every
 //     resource stored before scimd kept them (backfillSortValues).
+//
+// The other versions are SQL files under storage/sqlite/migrations and
+// storage/mysql/migrations: 1 to 5, 8, 9 and 11 on both engines, 7 (sort
+// keys of indexed strings) on MySQL only and 13 (external_id indexes ending
+// with id) on SQLite only. A version one engine lacks is skipped there, so
+// the next migration takes the next number free on both engines and in
+// this list.
 func goMigrations() []*goose.Migration {
 	return []*goose.Migration{
 		goose.NewGoMigration(6, &goose.GoFunc{RunTx: reindexPhones}, nil),
