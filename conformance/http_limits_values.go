@@ -1,6 +1,6 @@
 package conformance
 
-// "A multi-valued attribute is bounded" (issue 13, point 3): a user with
+// "A multi-valued attribute is bounded": a user with
 // 50,000 emails was accepted, and every later write of it held the SQLite
 // writer for seconds, stalling every tenant. The server publishes its
 // limit at GET /Limits (maxMultiValues); a write that leaves an attribute

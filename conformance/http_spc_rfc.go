@@ -1,6 +1,6 @@
 package conformance
 
-// "/ServiceProviderConfig holds RFC members only" (issue 13, point 12):
+// "/ServiceProviderConfig holds RFC members only":
 // strict client libraries (Python's scim2-models) refused scimd's
 // configuration because of an extension object in it, so a client built
 // on them could not discover the server. The configuration holds the

@@ -1,7 +1,7 @@
 package conformance
 
 // "The filter index follows every edit": updates rewrite only the index
-// rows of the elements that changed (issue 13, point 3: a write of a
+// rows of the elements that changed (a write of a
 // user with thousands of values rewrote all of them). Whatever an update
 // moves, changes or removes, filters then find the resource by its new
 // values only, value paths included (which match within one element).
