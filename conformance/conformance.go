@@ -80,6 +80,7 @@ func RunStorageTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{name: "AuditIsolationAndPaging", run: testAuditIsolationAndPaging},
 		{name: "AuditSecretsInside", run: testAuditSecretsInside},
 		{name: "NonASCIIIDs", run: testNonASCIIIDs},
+		{name: "IDsExact", run: testIDsExact},
 	})
 }
 
