@@ -217,6 +217,7 @@ func runAdminTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	t.Run("auth", func(t *testing.T) { testAuth(t, newEnv(t, newStore(t))) })
 	t.Run("tenants", func(t *testing.T) { testTenants(t, newEnv(t, newStore(t))) })
 	t.Run("tenant names", func(t *testing.T) { testTenantNameExact(t, newEnv(t, newStore(t))) })
+	t.Run("ids exact", func(t *testing.T) { testIDsExact(t, newEnv(t, newStore(t))) })
 	t.Run("credentials", func(t *testing.T) { testCredentials(t, newEnv(t, newStore(t))) })
 	t.Run("schema", func(t *testing.T) { testSchema(t, newEnv(t, newStore(t))) })
 	t.Run("users", func(t *testing.T) { testUsers(t, newEnv(t, newStore(t))) })

@@ -81,6 +81,7 @@ func RunStorageTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{name: "AuditSecretsInside", run: testAuditSecretsInside},
 		{name: "NonASCIIIDs", run: testNonASCIIIDs},
 		{name: "IndexFollowsEdits", run: testIndexFollowsEdits},
+		{name: "IDsExact", run: testIDsExact},
 	})
 }
 

@@ -93,6 +93,7 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		{"Revocation", httpTestRevocation},
 		{"TenantIsolation", func(t *testing.T, tg Target) { httpTestTenantIsolation(t, tg, newTarget(t)) }},
 		{"TenantPathExact", httpTestTenantPathExact},
+		{"IDsExact", httpTestIDsExact},
 		{"ServiceProviderConfigTellsTheTruth", httpTestServiceProviderConfigTruth},
 		// Concurrency: racing writers leave what a serial run would.
 		{"ConcurrentCreate", httpTestConcurrentCreate},

@@ -18,9 +18,13 @@ import (
 // compared.
 //
 // IDs (of resources, members, apps and credentials) and tenant names are
-// ASCII. One with any other character names nothing: it is ErrNotFound
-// where an unknown ID is, an unknown member in a member list, and an empty
-// audit timeline; Create refuses it as a resource ID with a ValueError.
+// visible ASCII ('!' to '~') and compared byte for byte on every engine.
+// One with any other character (a trailing space, a tab, a non-ASCII
+// letter) names nothing: it is ErrNotFound where an unknown ID is, an
+// unknown member in a member list and an empty audit timeline, and a
+// filter compares it in byte order (eq matches nothing); Create refuses it
+// as a resource ID with a ValueError, as it does an ID longer than 36
+// characters.
 type Store interface {
 	// CreateTenant creates a tenant. It returns ErrConflict if the name is
 	// taken.

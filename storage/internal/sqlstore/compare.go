@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"strings"
 	"unicode/utf8"
 
 	sq "github.com/Masterminds/squirrel"
@@ -99,6 +100,11 @@ func valueCompare(d Dialect, loc location, alias string, op filter.CompareOperat
 		if loc.phone {
 			s = storage.NormalizePhone(s)
 		}
+		if alias == "" && idColumns[col] {
+			if cond := idCompare(col, op, s); cond != nil {
+				return cond, false, nil
+			}
+		}
 		switch op {
 		case filter.CO, filter.EW:
 			return d.Match(col, op, s), false, nil
@@ -161,6 +167,31 @@ func columnCompare(d Dialect, loc location, col string, op filter.CompareOperato
 // text ("Illegal mix of collations").
 var asciiColumns = map[string]bool{"r.id": true, "r.created": true, "r.last_modified": true,
 	"m.member_id": true, "m.group_id": true, "aa.app_id": true}
+
+// idColumns hold IDs, which are visible ASCII (see asciiID).
+var idColumns = map[string]bool{"r.id": true, "m.member_id": true, "m.group_id": true, "aa.app_id": true}
+
+// idCompare answers "col op s" for an ID column and a value s that holds
+// a character at or below the space, in byte order on every engine (MySQL's
+// PAD SPACE collation would take "{id} " for "{id}", and put "{id}\t"
+// before "{id}"). No ID holds such a character, and each of an ID's sorts
+// after it: eq, co, sw and ew match nothing, and an ID is after s when it
+// is after p, the part of s before that character, and before s when it is
+// p or before it. It returns nil for any other s, which compares alike
+// everywhere (as IDs do, whose characters all sort after the space).
+func idCompare(col string, op filter.CompareOperator, s string) sq.Sqlizer {
+	i := strings.IndexFunc(s, func(r rune) bool { return r <= ' ' })
+	if i < 0 {
+		return nil
+	}
+	switch p := s[:i]; op {
+	case filter.GT, filter.GE:
+		return sq.Expr(col+" > ?", p)
+	case filter.LT, filter.LE:
+		return sq.Expr(col+" <= ?", p)
+	}
+	return sq.Expr("1 = 0")
+}
 
 // checkASCII refuses a string value with characters outside ASCII for an
 // ASCII column: it could match nothing, and every engine answers alike.

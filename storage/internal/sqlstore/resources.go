@@ -51,8 +51,8 @@ func (s *Store) CreateMany(ctx context.Context, tenant storage.TenantID, rt *sch
 	owners := make([]string, 0) // resource ID of each row of values
 	audit := make([]auditRow, 0, len(list))
 	for i, r := range list {
-		if !asciiID(r.ID) {
-			return nil, &storage.ValueError{Attribute: "id", Detail: fmt.Sprintf("%q has characters other than ASCII", r.ID)}
+		if err := checkNewID(r.ID); err != nil {
+			return nil, err
 		}
 		if r.ID == "" {
 			id, err := uuid.NewV7()
