@@ -12,7 +12,7 @@ import (
 )
 
 // testIDsExact checks that an ID in a path or a body names a resource byte
-// for byte (issue 13): MySQL ignores trailing spaces when it compares IDs,
+// for byte: MySQL ignores trailing spaces when it compares IDs,
 // and "{id} " or "{id}\t" must answer as an unknown ID does, changing
 // nothing.
 func testIDsExact(t *testing.T, e *env) {

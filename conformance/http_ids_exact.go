@@ -1,6 +1,6 @@
 package conformance
 
-// A path or a value names a resource byte for byte (issue 13): an ID with
+// A path or a value names a resource byte for byte: an ID with
 // trailing spaces (which MySQL's PAD SPACE collations ignore in
 // comparisons) or a tab names no user, group or app, in a path, a member
 // value or a filter, and a request through it changes nothing.

@@ -1,6 +1,6 @@
 package conformance
 
-// IDs are compared byte for byte (issue 13): an ID, member value, app ID or
+// IDs are compared byte for byte: an ID, member value, app ID or
 // credential ID that differs from a stored one by trailing spaces (which
 // MySQL's PAD SPACE collations ignore in comparisons), a tab or a leading
 // space names nothing, for every call and in filters; a new resource may
