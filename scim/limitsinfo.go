@@ -7,7 +7,7 @@ import "net/http"
 const limitsURN = "urn:scimd:api:messages:2.0:Limits"
 
 // serveLimits answers GET /Limits: each limit a client can run into, with
-// the error it gets above it described in the README's Limits. The count
+// the error it gets above it described in docs/configuration.md. The count
 // cap is also /ServiceProviderConfig's filter.maxResults.
 func (h *Handler) serveLimits(w http.ResponseWriter, r *http.Request) {
 	if !requireMethod(w, r, http.MethodGet) {
