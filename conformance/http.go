@@ -123,6 +123,8 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		{"StatusRemoval", httpTestStatusRemoval},
 		{"PreferredLanguage", httpTestPreferredLanguage},
 		{"EmailValues", httpTestEmailValues},
+		// Errors that say what to fix (issue 14, point 4).
+		{"BadBodies", httpTestBadBodies},
 	}
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {
