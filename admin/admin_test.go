@@ -223,6 +223,7 @@ func runAdminTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	t.Run("users", func(t *testing.T) { testUsers(t, newEnv(t, newStore(t))) })
 	t.Run("user writes", func(t *testing.T) { testUserWrites(t, newEnv(t, newStore(t))) })
 	t.Run("user value rules", func(t *testing.T) { testUserValueRules(t, newEnv(t, newStore(t))) })
+	t.Run("bad bodies", func(t *testing.T) { testBadBodies(t, newEnv(t, newStore(t))) })
 	t.Run("user apps", func(t *testing.T) { testUserApps(t, newEnv(t, newStore(t))) })
 	t.Run("user export", func(t *testing.T) { testUserExport(t, newEnv(t, newStore(t))) })
 	t.Run("groups", func(t *testing.T) { testGroups(t, newEnv(t, newStore(t))) })

@@ -192,7 +192,7 @@ func testGroups(t *testing.T, e *env) {
 		"no members":     {map[string]any{"members": []any{}}, "members"},
 		"unknown field":  {map[string]any{"members": []any{m(ids["u2"], "")}, "extra": true}, "extra"},
 		"not JSON":       {"{", "JSON"},
-		"member not obj": {`{"members":["x"]}`, "JSON"},
+		"member not obj": {`{"members":["x"]}`, "members holds a string where an object is expected"},
 		"two objects":    {`{"members":[{"value":"x"}]} {}`, "one JSON object"},
 	}
 	for name, c := range refused {

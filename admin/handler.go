@@ -528,6 +528,10 @@ func bodyError(w http.ResponseWriter, err error) {
 		writeError(w, http.StatusRequestEntityTooLarge, "the body is larger than 1 MiB")
 		return
 	}
+	if detail, ok := typeErrorDetail(err); ok {
+		writeError(w, http.StatusBadRequest, detail)
+		return
+	}
 	writeError(w, http.StatusBadRequest, "invalid JSON body: "+err.Error())
 }
 

@@ -126,6 +126,8 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		{"EmailValues", httpTestEmailValues},
 		{"MultiValueLimit", httpTestMultiValueLimit},
 		{"ServiceProviderConfigMembers", httpTestSPCMembers},
+		// Errors that say what to fix.
+		{"BadBodies", httpTestBadBodies},
 	}
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {

@@ -1,7 +1,6 @@
 package scim
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -25,18 +24,23 @@ import (
 //     paths metadata and metadata.KEY or with such keys in a path-less
 //     value (see takeMetadataOps).
 //
-// Bodies that are not JSON objects pass unchanged; the library rejects them.
+// The body of a resource's POST, PUT or PATCH is checked against the
+// resource type's schemas (see bodycheck.go): the PATCH envelope as sent,
+// each operation and POST and PUT bodies as rewritten. Other bodies that
+// are not JSON objects pass unchanged; the library rejects them.
 // checkOps vets a PATCH body's operations, as sent, before any rewriting.
 func normalizeBody(r *http.Request, st *requestState, checkOps func([]any) error) ([]byte, error) {
-	var doc map[string]any
-	dec := json.NewDecoder(bytes.NewReader(st.body))
-	dec.UseNumber()
-	if err := dec.Decode(&doc); err != nil {
-		return st.body, nil //nolint:nilerr // the library answers invalid JSON with invalidSyntax
+	rt := writeType(r, st)
+	doc, err := decodeBody(st.body, rt, r.Method == http.MethodPatch)
+	if doc == nil {
+		return st.body, err
 	}
 	exts := extensionURNs(st.set)
 	users := isUserRoute(r, st)
 	if r.Method == http.MethodPatch {
+		if err := checkEnvelope(rt, doc); err != nil {
+			return nil, err
+		}
 		opsKey, _ := keyOf(doc, "Operations")
 		ops, _ := doc[opsKey].([]any)
 		if err := checkOps(ops); err != nil {
@@ -44,7 +48,7 @@ func normalizeBody(r *http.Request, st *requestState, checkOps func([]any) error
 		}
 		var out []any
 		var meta []metadataOp
-		for _, o := range ops {
+		for i, o := range ops {
 			op, ok := o.(map[string]any)
 			if !ok {
 				out = append(out, o)
@@ -64,8 +68,12 @@ func normalizeBody(r *http.Request, st *requestState, checkOps func([]any) error
 				return nil, err
 			}
 			normalizeOp(op, exts)
+			cleared := clearedKeys(op)
+			if err := checkOp(rt, i, op, cleared); err != nil {
+				return nil, err
+			}
 			out = append(out, op)
-			out = append(out, clearedKeys(op)...)
+			out = append(out, cleared...)
 		}
 		if len(meta) > 0 {
 			st.metadata = &metadataRequest{ops: meta}
@@ -87,6 +95,9 @@ func normalizeBody(r *http.Request, st *requestState, checkOps func([]any) error
 		normalizeManager(doc)
 		if k, ok := keyOf(doc, "members"); ok {
 			memberDisplayNames(doc[k])
+		}
+		if err := checkResource(rt, doc); err != nil {
+			return nil, err
 		}
 	}
 	b, err := json.Marshal(doc)

@@ -8,6 +8,7 @@ import (
 
 	scimerrors "github.com/elimity-com/scim/errors"
 
+	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/storage"
 )
 
@@ -31,9 +32,12 @@ func toSCIMError(logger *slog.Logger, r *http.Request, err error) scimerrors.Sci
 	var pse *scimerrors.ScimError
 	var fe *storage.FilterError
 	var ve *storage.ValueError
+	var ce *schemas.CheckError
 	switch {
 	case errors.As(err, &se):
 		return se
+	case errors.As(err, &ce):
+		return checkError(ce)
 	case errors.As(err, &pse) && pse != nil:
 		return *pse
 	case errors.As(err, &fe) && fe.SortBy:

@@ -228,6 +228,9 @@ func validateUser(rt *schemas.ResourceType, body map[string]any) (map[string]any
 		}
 		doc["schemas"] = list
 	}
+	if err := rt.Check(doc); err != nil {
+		return nil, nil, asWriteError(err)
+	}
 	attrs, serr := withExternalID(rt.Schema).Validate(doc)
 	if serr != nil {
 		return nil, nil, asWriteError(*serr)
@@ -278,7 +281,10 @@ func withExternalID(s schema.Schema) schema.Schema {
 func asWriteError(err error) error {
 	var se scimerrors.ScimError
 	var pse *scimerrors.ScimError
+	var ce *schemas.CheckError
 	switch {
+	case errors.As(err, &ce):
+		se = checkError(ce)
 	case errors.As(err, &se):
 	case errors.As(err, &pse) && pse != nil:
 		se = *pse
