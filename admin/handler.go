@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scimd/scimd/credentials"
 	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
@@ -380,7 +381,7 @@ func (h *Handler) createCredential(w http.ResponseWriter, r *http.Request, _ Pri
 	if !readJSON(w, r, &body) {
 		return
 	}
-	token, hash, err := scim.NewToken()
+	token, hash, err := credentials.NewToken()
 	if err != nil {
 		h.internal(w, r, "make token", err)
 		return

@@ -16,6 +16,7 @@ import (
 	scimerrors "github.com/elimity-com/scim/errors"
 	"github.com/elimity-com/scim/schema"
 
+	"github.com/scimd/scimd/credentials"
 	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/storage"
 )
@@ -321,7 +322,7 @@ func (h *Handler) authenticate(r *http.Request, tenantName string) (storage.Tena
 	if len(auth) <= len(prefix) || !strings.EqualFold(auth[:len(prefix)], prefix) {
 		return storage.Tenant{}, storage.Credential{}, unauthorized
 	}
-	tenant, cred, err := h.store.Authenticate(r.Context(), tenantName, HashToken(strings.TrimSpace(auth[len(prefix):])))
+	tenant, cred, err := h.store.Authenticate(r.Context(), tenantName, credentials.HashToken(strings.TrimSpace(auth[len(prefix):])))
 	if errors.Is(err, storage.ErrNotFound) {
 		return tenant, cred, unauthorized
 	}

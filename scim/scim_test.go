@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/scimd/scimd/conformance"
+	"github.com/scimd/scimd/credentials"
 	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
 	"github.com/scimd/scimd/storage/mysql/mysqltest"
@@ -46,7 +47,7 @@ func newTargets(t *testing.T, store storage.Store, logger *slog.Logger) func(t *
 		if err != nil {
 			t.Fatal(err)
 		}
-		token, hash, err := scim.NewToken()
+		token, hash, err := credentials.NewToken()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -23,12 +23,12 @@ import (
 
 	gomysql "github.com/go-sql-driver/mysql"
 
-	"github.com/scimd/scimd/scim"
+	"github.com/scimd/scimd/credentials"
 	"github.com/scimd/scimd/storage"
 )
 
 // tokenPattern matches a token anywhere in a text.
-var tokenPattern = regexp.MustCompile(regexp.QuoteMeta(scim.TokenPrefix) + `[A-Za-z0-9_-]{43}`)
+var tokenPattern = regexp.MustCompile(regexp.QuoteMeta(credentials.TokenPrefix) + `[A-Za-z0-9_-]{43}`)
 
 // tempDB returns the --db value of a fresh SQLite database.
 func tempDB(t *testing.T) string {
@@ -97,15 +97,15 @@ func openTestStore(t *testing.T, db string) storage.Store {
 // credential named credName of tenant, and returns that credential.
 func checkToken(t *testing.T, s storage.Store, tenant, token, credName string) storage.Credential {
 	t.Helper()
-	rest, ok := strings.CutPrefix(token, scim.TokenPrefix)
+	rest, ok := strings.CutPrefix(token, credentials.TokenPrefix)
 	if raw, err := base64.RawURLEncoding.DecodeString(rest); !ok || err != nil || len(raw) != 32 {
-		t.Errorf("token %q is not %s and 32 bytes of base64url", token, scim.TokenPrefix)
+		t.Errorf("token %q is not %s and 32 bytes of base64url", token, credentials.TokenPrefix)
 	}
 	tn, err := s.Tenant(t.Context(), tenant)
 	if err != nil {
 		t.Fatalf("Tenant(%s): %v", tenant, err)
 	}
-	c, err := s.CredentialByHash(t.Context(), tn.ID, scim.HashToken(token))
+	c, err := s.CredentialByHash(t.Context(), tn.ID, credentials.HashToken(token))
 	if err != nil {
 		t.Fatalf("CredentialByHash of the printed token: %v", err)
 	}
@@ -277,7 +277,7 @@ func TestTenantDelete(t *testing.T) {
 	if _, err := s.Tenant(t.Context(), "acme"); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("Tenant(acme) after delete: %v, want ErrNotFound", err)
 	}
-	if _, err := s.CredentialByHash(t.Context(), tn.ID, scim.HashToken(created.Token)); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := s.CredentialByHash(t.Context(), tn.ID, credentials.HashToken(created.Token)); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("the deleted tenant's token still authenticates: %v", err)
 	}
 	if _, err := s.Tenant(t.Context(), "keep"); err != nil {
@@ -353,8 +353,8 @@ func TestTokenListAndRevoke(t *testing.T) {
 	list := func() []credentialJSON {
 		t.Helper()
 		stdout := mustScimd(t, db, "token", "list", "--tenant", "acme", "--json")
-		for _, secret := range []string{first.Token, okta.Token, hex.EncodeToString(scim.HashToken(okta.Token)),
-			base64.StdEncoding.EncodeToString(scim.HashToken(okta.Token)), scim.TokenPrefix} {
+		for _, secret := range []string{first.Token, okta.Token, hex.EncodeToString(credentials.HashToken(okta.Token)),
+			base64.StdEncoding.EncodeToString(credentials.HashToken(okta.Token)), credentials.TokenPrefix} {
 			if strings.Contains(stdout, secret) {
 				t.Errorf("token list shows a token or hash:\n%s", stdout)
 			}
@@ -385,7 +385,7 @@ func TestTokenListAndRevoke(t *testing.T) {
 	if stdout := mustScimd(t, db, "token", "revoke", okta.ID, "--tenant", "acme"); !strings.Contains(stdout, "Revoked token "+okta.ID) {
 		t.Errorf("token revoke printed %q", stdout)
 	}
-	if _, err := s.CredentialByHash(t.Context(), def.Tenant, scim.HashToken(okta.Token)); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := s.CredentialByHash(t.Context(), def.Tenant, credentials.HashToken(okta.Token)); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("a revoked token still authenticates: %v", err)
 	}
 	checkToken(t, s, "acme", first.Token, "default")
@@ -552,7 +552,7 @@ func TestAdminMySQL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CredentialByHash(t.Context(), tn.ID, scim.HashToken(okta.Token)); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := s.CredentialByHash(t.Context(), tn.ID, credentials.HashToken(okta.Token)); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("a revoked token still authenticates: %v", err)
 	}
 	var list []struct {
@@ -564,7 +564,7 @@ func TestAdminMySQL(t *testing.T) {
 		t.Errorf("token list = %+v, want default valid, okta revoked", list)
 	}
 	mustScimd(t, db, "tenant", "delete", "acme", "--yes")
-	if _, err := s.CredentialByHash(t.Context(), tn.ID, scim.HashToken(created.Token)); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := s.CredentialByHash(t.Context(), tn.ID, credentials.HashToken(created.Token)); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("a deleted tenant's token still authenticates: %v", err)
 	}
 }

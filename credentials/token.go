@@ -1,4 +1,4 @@
-package scim
+package credentials
 
 import (
 	"crypto/rand"
