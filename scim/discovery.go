@@ -1,39 +1,77 @@
 package scim
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
-	"net/http/httptest"
-	"strings"
+
+	scimerrors "github.com/elimity-com/scim/errors"
+	"github.com/elimity-com/scim/schema"
+
+	"github.com/scimd/scimd/schemas"
 )
 
-// serveDiscovery answers /Schemas and /ResourceTypes (and single entries
-// of them) from the tenant's elimity server, whose list responses give
-// itemsPerPage as the configured maximum instead of the number returned.
-func (h *Handler) serveDiscovery(w http.ResponseWriter, r *http.Request, st *requestState) {
-	srv, err := h.servers.get(st.tenant.ID, st.set, st.base)
-	if err != nil {
-		writeError(w, toSCIMError(h.log, r, err))
-		return
-	}
-	rec := httptest.NewRecorder()
-	srv.ServeHTTP(rec, stripToV2(r))
-	body := rec.Body.Bytes()
-	var list map[string]any
-	if rec.Code == http.StatusOK && json.NewDecoder(bytes.NewReader(body)).Decode(&list) == nil {
-		if res, ok := list["Resources"].([]any); ok {
-			list["itemsPerPage"] = len(res)
-			list["startIndex"] = 1
-			writeJSON(w, http.StatusOK, list)
-			return
+// serveDiscovery answers /Schemas and /ResourceTypes (RFC 7644 §4) from
+// the tenant's schema set, and one entry of them when id is set: the
+// schemas of the protocol, then the core schema and the extensions of
+// each resource type.
+func (h *Handler) serveDiscovery(w http.ResponseWriter, _ *http.Request, c *call, endpoint, id string) error {
+	var list []any
+	if endpoint == "/ResourceTypes" {
+		for _, rt := range c.scope.Set.ResourceTypes() {
+			if id == "" || id == rt.Name {
+				list = append(list, resourceTypeOf(rt))
+			}
+		}
+	} else {
+		for _, s := range schemaList(c.scope.Set) {
+			if id == "" || id == s.ID {
+				list = append(list, s.ToMap())
+			}
 		}
 	}
-	for k, v := range rec.Header() {
-		if !strings.EqualFold(k, "Content-Length") {
-			w.Header()[k] = v
+	switch {
+	case id == "":
+		writeList(w, list)
+	case len(list) == 0:
+		return scimerrors.ScimErrorResourceNotFound(id)
+	default:
+		writeJSON(w, http.StatusOK, list[0])
+	}
+	return nil
+}
+
+// schemaList is what /Schemas lists, each schema once.
+func schemaList(set schemas.Set) []schema.Schema {
+	list := []schema.Schema{schema.Definition(), schema.ResourceTypeSchema(), schema.ServiceProviderConfigSchema()}
+	seen := map[string]bool{}
+	for _, rt := range set.ResourceTypes() {
+		for _, s := range rt.Schemas() {
+			if !seen[s.ID] {
+				seen[s.ID] = true
+				list = append(list, s)
+			}
 		}
 	}
-	w.WriteHeader(rec.Code)
-	_, _ = w.Write(body)
+	return list
+}
+
+// resourceTypeOf is a resource type as /ResourceTypes shows it (RFC 7643
+// §6).
+func resourceTypeOf(rt schemas.ResourceType) map[string]any {
+	exts := make([]map[string]any, 0, len(rt.Extensions))
+	for _, e := range rt.Extensions {
+		exts = append(exts, map[string]any{"schema": e.Schema.ID, "required": e.Required})
+	}
+	description := "Group"
+	if rt.Name == schemas.UserType {
+		description = "User Account"
+	}
+	return map[string]any{
+		"schemas":          []string{"urn:ietf:params:scim:schemas:core:2.0:ResourceType"},
+		"id":               rt.Name,
+		"name":             rt.Name,
+		"description":      description,
+		"endpoint":         rt.Endpoint,
+		"schema":           rt.Schema.ID,
+		"schemaExtensions": exts,
+	}
 }

@@ -9,7 +9,7 @@ import (
 // with RFC 9865's pagination object). Every feature it advertises is one
 // scimd implements; the library's own version hard-codes sort and etag as
 // unsupported, so scimd serves this endpoint itself.
-func (h *Handler) serveServiceProviderConfig(w http.ResponseWriter, _ *http.Request, st *requestState) {
+func (h *Handler) serveServiceProviderConfig(w http.ResponseWriter, _ *http.Request, c *call) error {
 	writeJSON(w, http.StatusOK, map[string]any{
 		"schemas":          []string{"urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig", limitsURN},
 		"documentationUri": "https://github.com/scimd/scimd#readme",
@@ -35,11 +35,12 @@ func (h *Handler) serveServiceProviderConfig(w http.ResponseWriter, _ *http.Requ
 		}},
 		"meta": map[string]any{
 			"resourceType": "ServiceProviderConfig",
-			"location":     st.base + "/ServiceProviderConfig",
+			"location":     c.base + "/ServiceProviderConfig",
 			"created":      startTime.Format(timeFormat),
 			"lastModified": startTime.Format(timeFormat),
 		},
 	})
+	return nil
 }
 
 // limitsURN names scimd's extension of /ServiceProviderConfig that
