@@ -230,6 +230,7 @@ func runAdminTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	t.Run("never returned", func(t *testing.T) { testNeverReturned(t, newEnv(t, newStore(t))) })
 	t.Run("body text", func(t *testing.T) { testBodyText(t, newEnv(t, newStore(t))) })
 	t.Run("head", func(t *testing.T) { testHead(t, newEnv(t, newStore(t))) })
+	t.Run("doors", func(t *testing.T) { testDoors(t, newEnv(t, newStore(t))) })
 }
 
 // testAuth covers every authentication and authorization failure, and

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/scimd/scimd/storage"
 )
 
 // Role names, as they appear in the roles claim.
@@ -102,6 +103,11 @@ type Principal struct {
 
 // has reports whether p holds role.
 func (p Principal) has(role string) bool { return slices.Contains(p.Roles, role) }
+
+// actor is the principal as the audit log records it.
+func (p Principal) actor() storage.Actor {
+	return storage.Actor{Kind: storage.ActorAdmin, ID: p.Subject, Name: p.Subject}
+}
 
 // anyRole reports whether p holds at least one known role.
 func (p Principal) anyRole() bool { return len(p.Roles) > 0 }

@@ -5,20 +5,19 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/scim2/filter-parser/v2"
 
+	"github.com/scimd/scimd/directory"
 	"github.com/scimd/scimd/schemas"
-	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
 )
 
 // Page sizes of the group list and of a group's members.
 const (
-	defaultGroupPage = scim.DefaultPageSize
-	maxGroupPage     = scim.DefaultMaxResults
+	defaultGroupPage = 100
+	maxGroupPage     = 1000
 )
 
 // groupSort is the order of the group list: displayName, ascending.
@@ -41,7 +40,7 @@ type groupJSON struct {
 }
 
 func newGroupJSON(rt *schemas.ResourceType, res storage.Resource) groupJSON {
-	doc := scim.Visible(rt, res.Attributes)
+	doc := directory.Visible(rt, res.Attributes)
 	delete(doc, "members")
 	str := func(k string) string { s, _ := doc[k].(string); return s }
 	return groupJSON{
@@ -62,19 +61,12 @@ type memberJSON struct {
 	Display string `json:"display,omitempty"`
 }
 
-// groupType looks up the tenant of the {name} path value and its Group
-// resource type, or answers 404 or 500.
-func (h *Handler) groupType(w http.ResponseWriter, r *http.Request) (storage.Tenant, *schemas.ResourceType, bool) {
-	t, ok := h.tenant(w, r)
-	if !ok {
-		return t, nil, false
-	}
-	set, err := h.schemas.ForTenant(r.Context(), string(t.ID), t.SchemaVersion)
-	if err != nil {
-		h.internal(w, r, "read tenant schema", err)
-		return t, nil, false
-	}
-	return t, &set.Group, true
+// groupType makes the scope of the request's calls of the directory
+// service (Handler.scope) and returns it with the tenant's Group resource
+// type, or answers 404 or 500.
+func (h *Handler) groupType(w http.ResponseWriter, r *http.Request, p Principal) (directory.Scope, *schemas.ResourceType, bool) {
+	sc, ok := h.scope(w, r, p)
+	return sc, &sc.Set.Group, ok
 }
 
 // paging reads count (0 to max, def when absent) and startIndex (1-based,
@@ -96,7 +88,7 @@ func paging(q url.Values, def, maxCount int) (count, startIndex int, err error) 
 // listGroups answers a page of the tenant's groups, ordered by
 // displayName, that match the optional SCIM filter, with the total.
 // Members are not loaded.
-func (h *Handler) listGroups(w http.ResponseWriter, r *http.Request, _ Principal) {
+func (h *Handler) listGroups(w http.ResponseWriter, r *http.Request, p Principal) {
 	q := r.URL.Query()
 	query := storage.Query{SortBy: &groupSort}
 	var err error
@@ -105,16 +97,16 @@ func (h *Handler) listGroups(w http.ResponseWriter, r *http.Request, _ Principal
 		return
 	}
 	if f := q.Get("filter"); f != "" {
-		if query.Filter, err = scim.ParseFilter(f); err != nil {
+		if query.Filter, err = directory.ParseFilter(f); err != nil {
 			writeError(w, http.StatusBadRequest, "invalid filter: "+err.Error())
 			return
 		}
 	}
-	t, rt, ok := h.groupType(w, r)
+	sc, rt, ok := h.groupType(w, r, p)
 	if !ok {
 		return
 	}
-	page, err := h.store.List(r.Context(), t.ID, rt, query)
+	page, err := h.dir.List(r.Context(), sc, schemas.GroupType, query)
 	if fe, ok := errors.AsType[*storage.FilterError](err); ok {
 		writeError(w, http.StatusBadRequest, fe.Detail)
 		return
@@ -133,25 +125,21 @@ func (h *Handler) listGroups(w http.ResponseWriter, r *http.Request, _ Principal
 }
 
 // group reads the {id} group without its members, or answers 404 or 500.
-func (h *Handler) group(w http.ResponseWriter, r *http.Request) (storage.Tenant, *schemas.ResourceType, storage.Resource, bool) {
-	t, rt, ok := h.groupType(w, r)
+func (h *Handler) group(w http.ResponseWriter, r *http.Request, p Principal) (directory.Scope, *schemas.ResourceType, storage.Resource, bool) {
+	sc, rt, ok := h.groupType(w, r, p)
 	if !ok {
-		return t, nil, storage.Resource{}, false
+		return sc, nil, storage.Resource{}, false
 	}
-	res, err := h.store.Get(r.Context(), t.ID, rt, r.PathValue("id"), storage.GetOptions{Members: false})
-	if errors.Is(err, storage.ErrNotFound) {
-		writeError(w, http.StatusNotFound, "the tenant has no group with this ID")
-		return t, rt, res, false
-	}
+	res, err := h.dir.Get(r.Context(), sc, schemas.GroupType, r.PathValue("id"), storage.GetOptions{Members: false})
 	if err != nil {
-		h.internal(w, r, "read group", err)
-		return t, rt, res, false
+		h.serviceError(w, r, "read group", err)
+		return sc, rt, res, false
 	}
-	return t, rt, res, true
+	return sc, rt, res, true
 }
 
-func (h *Handler) getGroup(w http.ResponseWriter, r *http.Request, _ Principal) {
-	if _, rt, res, ok := h.group(w, r); ok {
+func (h *Handler) getGroup(w http.ResponseWriter, r *http.Request, p Principal) {
+	if _, rt, res, ok := h.group(w, r, p); ok {
 		writeJSON(w, http.StatusOK, newGroupJSON(rt, res))
 	}
 }
@@ -160,19 +148,19 @@ func (h *Handler) getGroup(w http.ResponseWriter, r *http.Request, _ Principal) 
 // with their total. It streams the members with storage.EachMember, keeps
 // only the page, and counts the rest: memory is bounded by the page size
 // whatever the size of the group.
-func (h *Handler) listMembers(w http.ResponseWriter, r *http.Request, _ Principal) {
+func (h *Handler) listMembers(w http.ResponseWriter, r *http.Request, p Principal) {
 	count, startIndex, err := paging(r.URL.Query(), defaultGroupPage, maxGroupPage)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	t, _, res, ok := h.group(w, r)
+	sc, _, res, ok := h.group(w, r, p)
 	if !ok {
 		return
 	}
 	members := make([]memberJSON, 0, min(count, 64))
 	total := 0
-	err = h.store.EachMember(r.Context(), t.ID, res.ID, func(m storage.Member) error {
+	err = h.dir.EachMember(r.Context(), sc, res.ID, func(m storage.Member) error {
 		total++
 		if total >= startIndex && len(members) < count {
 			members = append(members, memberJSON{Value: m.Value, Type: m.Type, Display: m.Display})
@@ -188,10 +176,9 @@ func (h *Handler) listMembers(w http.ResponseWriter, r *http.Request, _ Principa
 	})
 }
 
-// addMembers adds the body's members to the group with one storage.Update
-// (Edit.AddMembers, as SCIM PATCH does, but refusing unknown IDs) and
-// answers the group as stored. Members present already are left as they
-// are.
+// addMembers adds the body's members to the group in one update (the
+// directory service's AddMembers, which refuses unknown IDs) and answers
+// the group as stored. Members present already are left as they are.
 func (h *Handler) addMembers(w http.ResponseWriter, r *http.Request, p Principal) {
 	var body struct {
 		Members []struct {
@@ -202,61 +189,40 @@ func (h *Handler) addMembers(w http.ResponseWriter, r *http.Request, p Principal
 	if !readJSON(w, r, &body) {
 		return
 	}
-	if len(body.Members) == 0 {
-		writeError(w, http.StatusBadRequest, "members must list at least one member")
-		return
-	}
 	add := make([]storage.Member, 0, len(body.Members))
-	for i, m := range body.Members {
-		at := "members[" + strconv.Itoa(i) + "]"
-		if strings.TrimSpace(m.Value) == "" {
-			writeError(w, http.StatusBadRequest, at+": value is required: the ID of a user or group of the tenant")
-			return
-		}
-		switch {
-		case m.Type == "":
-		case strings.EqualFold(m.Type, schemas.UserType):
-			m.Type = schemas.UserType
-		case strings.EqualFold(m.Type, schemas.GroupType):
-			m.Type = schemas.GroupType
-		default:
-			writeError(w, http.StatusBadRequest, at+": type must be User or Group")
-			return
-		}
+	for _, m := range body.Members {
 		add = append(add, storage.Member{Value: m.Value, Type: m.Type})
 	}
-	h.editMembers(w, r, p, "add group members", storage.Edit{AddMembers: add}, http.StatusOK)
+	h.editMembers(w, r, p, "add group members", http.StatusOK, func(sc directory.Scope, id string) (storage.Resource, error) {
+		return h.dir.AddMembers(r.Context(), sc, id, add)
+	})
 }
 
 // removeMember removes the {memberId} member from the group. Removing a
-// member the group does not have is not an error, as in storage.
+// member the group does not have is not an error.
 func (h *Handler) removeMember(w http.ResponseWriter, r *http.Request, p Principal) {
-	h.editMembers(w, r, p, "remove group member", storage.Edit{RemoveMembers: []string{r.PathValue("memberId")}}, http.StatusNoContent)
+	h.editMembers(w, r, p, "remove group member", http.StatusNoContent, func(sc directory.Scope, id string) (storage.Resource, error) {
+		return h.dir.RemoveMember(r.Context(), sc, id, r.PathValue("memberId"))
+	})
 }
 
-// editMembers applies a member edit to the {id} group in one
-// storage.Update. A member storage refuses (unknown ID, wrong type, the
-// group itself, a cycle of nested groups) is 400.
-func (h *Handler) editMembers(w http.ResponseWriter, r *http.Request, p Principal, what string, edit storage.Edit, status int) {
-	t, rt, ok := h.groupType(w, r)
+// editMembers changes the members of the {id} group with edit and answers
+// status, with the group as stored for 200. A member the service refuses
+// (unknown ID, wrong type, the group itself, a cycle of nested groups) is
+// 400.
+func (h *Handler) editMembers(w http.ResponseWriter, r *http.Request, p Principal, what string, status int,
+	edit func(sc directory.Scope, id string) (storage.Resource, error),
+) {
+	sc, rt, ok := h.groupType(w, r, p)
 	if !ok {
 		return
 	}
-	res, err := h.store.Update(r.Context(), t.ID, rt, r.PathValue("id"), storage.UpdateOptions{},
-		func(storage.Resource) (storage.Edit, error) { return edit, nil })
-	if errors.Is(err, storage.ErrNotFound) {
-		writeError(w, http.StatusNotFound, "the tenant has no group with this ID")
-		return
-	}
-	if ve, ok := errors.AsType[*storage.ValueError](err); ok {
-		writeError(w, http.StatusBadRequest, "invalid "+ve.Attribute+": "+ve.Detail)
-		return
-	}
+	res, err := edit(sc, r.PathValue("id"))
 	if err != nil {
-		h.internal(w, r, what, err)
+		h.serviceError(w, r, what, err)
 		return
 	}
-	h.logger.InfoContext(r.Context(), "admin API: "+what, "tenant", t.Name, "group", res.ID, "sub", p.Subject)
+	h.logger.InfoContext(r.Context(), "admin API: "+what, "tenant", sc.Tenant.Name, "group", res.ID, "sub", p.Subject)
 	if status == http.StatusNoContent {
 		w.WriteHeader(status)
 		return

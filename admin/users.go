@@ -13,15 +13,15 @@ import (
 
 	"github.com/scim2/filter-parser/v2"
 
+	"github.com/scimd/scimd/directory"
 	"github.com/scimd/scimd/schemas"
-	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
 )
 
 // Page sizes of the user list.
 const (
-	defaultUserPage = scim.DefaultPageSize
-	maxUserPage     = scim.DefaultMaxResults
+	defaultUserPage = 100
+	maxUserPage     = 1000
 )
 
 // defaultUserSort is the list's order when the request names none: the
@@ -33,7 +33,7 @@ var defaultUserSort = filter.AttributePath{URIPrefix: ptr(schemas.ScimdUserURN),
 func ptr[T any](v T) *T { return &v }
 
 // userJSON is a user as the API shows it: a summary, and the SCIM document
-// as SCIM clients see it (scim.Visible: no password).
+// as SCIM clients see it (directory.Visible: no password).
 type userJSON struct {
 	ID                 string         `json:"id"`
 	UserName           string         `json:"user_name"`
@@ -49,14 +49,14 @@ type userJSON struct {
 }
 
 func newUserJSON(rt *schemas.ResourceType, res storage.Resource) userJSON {
-	doc := scim.Visible(rt, res.Attributes)
+	doc := directory.Visible(rt, res.Attributes)
 	ext, _ := doc[schemas.ScimdUserURN].(map[string]any)
 	str := func(m map[string]any, k string) string { s, _ := m[k].(string); return s }
 	return userJSON{
 		ID:                 res.ID,
 		UserName:           str(doc, "userName"),
 		ExternalID:         str(doc, "externalId"),
-		Status:             scim.StatusOf(res.Attributes),
+		Status:             directory.StatusOf(res.Attributes),
 		StatusChangedAt:    str(ext, schemas.AttrStatusChangedAt),
 		LastLoginAt:        str(ext, schemas.AttrLastLoginAt),
 		SessionsValidAfter: str(ext, schemas.AttrSessionsValidAfter),
@@ -67,23 +67,32 @@ func newUserJSON(rt *schemas.ResourceType, res storage.Resource) userJSON {
 	}
 }
 
-// userType looks up the tenant of the {name} path value and its User
-// resource type, or answers 404 or 500.
-func (h *Handler) userType(w http.ResponseWriter, r *http.Request) (storage.Tenant, *schemas.ResourceType, bool) {
+// userType looks up the tenant of the {name} path value and makes the
+// scope of the request's calls of the directory service, with p as the
+// actor, and the tenant's User resource type; or answers 404 or 500.
+func (h *Handler) userType(w http.ResponseWriter, r *http.Request, p Principal) (directory.Scope, *schemas.ResourceType, bool) {
+	sc, ok := h.scope(w, r, p)
+	return sc, &sc.Set.User, ok
+}
+
+// scope looks up the tenant of the {name} path value and makes the scope
+// of the request's calls of the directory service, with p as the actor; or
+// answers 404 or 500.
+func (h *Handler) scope(w http.ResponseWriter, r *http.Request, p Principal) (directory.Scope, bool) {
 	t, ok := h.tenant(w, r)
 	if !ok {
-		return t, nil, false
+		return directory.Scope{}, false
 	}
-	set, err := h.schemas.ForTenant(r.Context(), string(t.ID), t.SchemaVersion)
+	sc, err := h.dir.Scope(r.Context(), t, p.actor())
 	if err != nil {
 		h.internal(w, r, "read tenant schema", err)
-		return t, nil, false
+		return sc, false
 	}
-	return t, &set.User, true
+	return sc, true
 }
 
 // statusFilters are the filters of each status: the stored status, or for
-// users stored before scimd kept one, what active implies (scim.StatusOf).
+// users stored before scimd kept one, what active implies (directory.StatusOf).
 var statusFilters = map[string]string{
 	schemas.StatusPending: statusAttr + ` eq "pending"`,
 	schemas.StatusActive: statusAttr + ` eq "active" or ` +
@@ -100,9 +109,9 @@ const statusAttr = schemas.ScimdUserURN + ":" + schemas.AttrStatus
 func statusFilter(status string) (filter.Expression, error) {
 	f, ok := statusFilters[status]
 	if !ok {
-		return nil, errors.New("status must be one of " + strings.Join(scim.Statuses(), ", "))
+		return nil, errors.New("status must be one of " + strings.Join(directory.Statuses(), ", "))
 	}
-	return scim.ParseFilter(f)
+	return directory.ParseFilter(f)
 }
 
 // and joins two filters; nil is no filter.
@@ -137,7 +146,7 @@ const customParam = "custom."
 func searchFilter(q url.Values, rt *schemas.ResourceType) (filter.Expression, error) {
 	var e filter.Expression
 	if f := q.Get("filter"); f != "" {
-		parsed, err := scim.ParseFilter(f)
+		parsed, err := directory.ParseFilter(f)
 		if err != nil {
 			return nil, errors.New("invalid filter: " + err.Error())
 		}
@@ -290,8 +299,8 @@ func nextCursor(page storage.Page) string {
 // listUsers answers a page of the tenant's users that match the search,
 // with the total and, unless it is the last page, the cursor of the next
 // one (next_cursor, for the cursor parameter).
-func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request, _ Principal) {
-	t, rt, ok := h.userType(w, r)
+func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request, p Principal) {
+	sc, rt, ok := h.userType(w, r, p)
 	if !ok {
 		return
 	}
@@ -300,7 +309,7 @@ func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request, _ Principal)
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	page, err := h.store.List(r.Context(), t.ID, rt, query)
+	page, err := h.dir.List(r.Context(), sc, schemas.UserType, query)
 	if err != nil {
 		h.listError(w, r, err)
 		return
@@ -322,8 +331,8 @@ func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request, _ Principal)
 // countUsers answers how many of the tenant's users match the search (all
 // of them without search parameters), in total and by status, without
 // reading any user: storage.List with Count 0.
-func (h *Handler) countUsers(w http.ResponseWriter, r *http.Request, _ Principal) {
-	t, rt, ok := h.userType(w, r)
+func (h *Handler) countUsers(w http.ResponseWriter, r *http.Request, p Principal) {
+	sc, rt, ok := h.userType(w, r, p)
 	if !ok {
 		return
 	}
@@ -333,7 +342,7 @@ func (h *Handler) countUsers(w http.ResponseWriter, r *http.Request, _ Principal
 		return
 	}
 	count := func(f filter.Expression) (int, bool) {
-		page, err := h.store.List(r.Context(), t.ID, rt, storage.Query{Filter: f, Count: 0, StartIndex: 1})
+		page, err := h.dir.List(r.Context(), sc, schemas.UserType, storage.Query{Filter: f, Count: 0, StartIndex: 1})
 		if err != nil {
 			h.listError(w, r, err)
 			return 0, false
@@ -345,7 +354,7 @@ func (h *Handler) countUsers(w http.ResponseWriter, r *http.Request, _ Principal
 		return
 	}
 	byStatus := make(map[string]int, len(statusFilters))
-	for _, s := range scim.Statuses() {
+	for _, s := range directory.Statuses() {
 		f, err := statusFilter(s)
 		if err != nil {
 			h.internal(w, r, "status filter", err)
@@ -359,22 +368,18 @@ func (h *Handler) countUsers(w http.ResponseWriter, r *http.Request, _ Principal
 }
 
 // getUser answers the user of the {id} or {identifier} path value.
-func (h *Handler) getUser(w http.ResponseWriter, r *http.Request, _ Principal) {
-	t, rt, ok := h.userType(w, r)
+func (h *Handler) getUser(w http.ResponseWriter, r *http.Request, p Principal) {
+	sc, rt, ok := h.userType(w, r, p)
 	if !ok {
 		return
 	}
-	id, ok := h.userID(w, r, t, rt)
+	id, ok := h.userID(w, r, sc)
 	if !ok {
 		return
 	}
-	res, err := h.store.Get(r.Context(), t.ID, rt, id, storage.GetOptions{})
-	if errors.Is(err, storage.ErrNotFound) {
-		writeError(w, http.StatusNotFound, "the tenant has no user with this ID")
-		return
-	}
+	res, err := h.dir.Get(r.Context(), sc, schemas.UserType, id, storage.GetOptions{})
 	if err != nil {
-		h.internal(w, r, "read user", err)
+		h.serviceError(w, r, "read user", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, newUserJSON(rt, res))
@@ -383,17 +388,17 @@ func (h *Handler) getUser(w http.ResponseWriter, r *http.Request, _ Principal) {
 // lookupUsers answers the users an identifier names (storage.Lookup):
 // userName, email, phone, externalId, custom identifier, alias or linked
 // identity. An identifier may name several users; none is an empty list.
-func (h *Handler) lookupUsers(w http.ResponseWriter, r *http.Request, _ Principal) {
+func (h *Handler) lookupUsers(w http.ResponseWriter, r *http.Request, p Principal) {
 	identifier := r.URL.Query().Get("identifier")
 	if strings.TrimSpace(identifier) == "" {
 		writeError(w, http.StatusBadRequest, "the identifier query parameter is required")
 		return
 	}
-	t, rt, ok := h.userType(w, r)
+	sc, rt, ok := h.userType(w, r, p)
 	if !ok {
 		return
 	}
-	list, err := h.store.Lookup(r.Context(), t.ID, rt, identifier)
+	list, err := h.dir.Lookup(r.Context(), sc, identifier)
 	if err != nil {
 		h.internal(w, r, "look up users", err)
 		return
@@ -413,54 +418,37 @@ func (h *Handler) activateUser(w http.ResponseWriter, r *http.Request, p Princip
 	h.changeStatus(w, r, p, schemas.StatusActive)
 }
 
-// changeStatus moves a user to status through scim.ChangeUserStatus, the
-// rules of SCIM writes; a user already there is not changed. A move the
-// rules refuse is 409.
+// changeStatus moves a user to status by the rules of client writes (the
+// directory service's ChangeStatus); a user already there is not changed.
+// A move the rules refuse is 409.
 func (h *Handler) changeStatus(w http.ResponseWriter, r *http.Request, p Principal, status string) {
-	h.updateUser(w, r, p, "change user status to "+status, func(cur map[string]any, now time.Time) (map[string]any, bool, error) {
-		return scim.ChangeUserStatus(cur, status, now)
+	h.updateUser(w, r, p, "change user status to "+status, func(sc directory.Scope, id string) (storage.Resource, error) {
+		return h.dir.ChangeStatus(r.Context(), sc, id, status)
 	})
 }
 
-// invalidateSessions moves the user's sessionsValidAfter to now through
-// scim.InvalidateUserSessions, as the SCIM action does.
+// invalidateSessions moves the user's sessionsValidAfter to now, as the
+// SCIM action does.
 func (h *Handler) invalidateSessions(w http.ResponseWriter, r *http.Request, p Principal) {
-	h.updateUser(w, r, p, "invalidate user sessions", func(cur map[string]any, now time.Time) (map[string]any, bool, error) {
-		doc, changed := scim.InvalidateUserSessions(cur, now)
-		return doc, changed, nil
+	h.updateUser(w, r, p, "invalidate user sessions", func(sc directory.Scope, id string) (storage.Resource, error) {
+		return h.dir.InvalidateSessions(r.Context(), sc, id)
 	})
 }
 
-// updateUser changes the {id} user with change in one storage.Update and
-// answers the user as stored.
+// updateUser changes the {id} user with change and answers the user as
+// stored.
 func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request, p Principal, what string,
-	change func(cur map[string]any, now time.Time) (map[string]any, bool, error),
+	change func(sc directory.Scope, id string) (storage.Resource, error),
 ) {
-	t, rt, ok := h.userType(w, r)
+	sc, rt, ok := h.userType(w, r, p)
 	if !ok {
 		return
 	}
-	now := time.Now()
-	res, err := h.store.Update(r.Context(), t.ID, rt, r.PathValue("id"), storage.UpdateOptions{},
-		func(cur storage.Resource) (storage.Edit, error) {
-			doc, changed, err := change(cur.Attributes, now)
-			if err != nil || !changed {
-				return storage.Edit{}, err
-			}
-			return storage.Edit{Attributes: doc}, nil
-		})
-	if errors.Is(err, storage.ErrNotFound) {
-		writeError(w, http.StatusNotFound, "the tenant has no user with this ID")
-		return
-	}
-	if me, ok := errors.AsType[*scim.StatusMoveError](err); ok {
-		writeError(w, http.StatusConflict, me.Error())
-		return
-	}
+	res, err := change(sc, r.PathValue("id"))
 	if err != nil {
-		h.internal(w, r, what, err)
+		h.serviceError(w, r, what, err)
 		return
 	}
-	h.logger.InfoContext(r.Context(), "admin API: "+what, "tenant", t.Name, "user", res.ID, "sub", p.Subject)
+	h.logger.InfoContext(r.Context(), "admin API: "+what, "tenant", sc.Tenant.Name, "user", res.ID, "sub", p.Subject)
 	writeJSON(w, http.StatusOK, newUserJSON(rt, res))
 }

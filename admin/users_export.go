@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/scimd/scimd/directory"
 	"github.com/scimd/scimd/schemas"
-	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
 )
 
@@ -23,7 +23,7 @@ const exportPage = 500
 const exportPageTimeout = time.Minute
 
 // A column is one column of the CSV export: its header and its cell of a
-// user (the document as clients see it, scim.Visible).
+// user (the document as clients see it, directory.Visible).
 type column struct {
 	header string
 	value  func(res storage.Resource, doc map[string]any) any
@@ -82,7 +82,7 @@ var coreColumns = []column{
 	attr("displayName"), attr("nickName"), attr("title"), attr("userType"),
 	attr("preferredLanguage"), attr("locale"), attr("timezone"),
 	primaryValue("email", "emails"), primaryValue("phone", "phoneNumbers"),
-	{"status", func(res storage.Resource, _ map[string]any) any { return scim.StatusOf(res.Attributes) }},
+	{"status", func(res storage.Resource, _ map[string]any) any { return directory.StatusOf(res.Attributes) }},
 	attr("active"),
 	extAttr("statusChangedAt", schemas.ScimdUserURN, schemas.AttrStatusChangedAt),
 	extAttr("lastLoginAt", schemas.ScimdUserURN, schemas.AttrLastLoginAt),
@@ -165,10 +165,11 @@ func (h *Handler) exportUsers(w http.ResponseWriter, r *http.Request, p Principa
 			return
 		}
 	}
-	t, rt, ok := h.userType(w, r)
+	sc, rt, ok := h.userType(w, r, p)
 	if !ok {
 		return
 	}
+	t := sc.Tenant
 	noSort := q.Get("sortBy") == ""
 	query, err := userQuery(q, rt)
 	if err != nil {
@@ -179,7 +180,7 @@ func (h *Handler) exportUsers(w http.ResponseWriter, r *http.Request, p Principa
 		query.SortBy, query.Descending = nil, false
 	}
 	query.Keyset, query.Cursor, query.Total, query.Count = true, "", false, exportPage
-	page, err := h.store.List(r.Context(), t.ID, rt, query)
+	page, err := h.dir.List(r.Context(), sc, schemas.UserType, query)
 	if err != nil {
 		h.listError(w, r, err)
 		return
@@ -202,7 +203,7 @@ func (h *Handler) exportUsers(w http.ResponseWriter, r *http.Request, p Principa
 	for {
 		_ = rc.SetWriteDeadline(time.Now().Add(exportPageTimeout))
 		for _, res := range page.Resources {
-			doc := scim.Visible(rt, res.Attributes)
+			doc := directory.Visible(rt, res.Attributes)
 			for i, c := range cols {
 				row[i] = cell(c.value(res, doc))
 			}
@@ -219,7 +220,7 @@ func (h *Handler) exportUsers(w http.ResponseWriter, r *http.Request, p Principa
 			break
 		}
 		query.Cursor = page.NextCursor
-		if page, err = h.store.List(r.Context(), t.ID, rt, query); err != nil {
+		if page, err = h.dir.List(r.Context(), sc, schemas.UserType, query); err != nil {
 			h.logger.ErrorContext(r.Context(), "admin API: user export failed", "tenant", t.Name, "rows", rows, "err", err)
 			panic(http.ErrAbortHandler)
 		}

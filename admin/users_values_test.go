@@ -28,7 +28,7 @@ func storeUserDoc(t *testing.T, e *env, tenant, id string, change func(doc map[s
 }
 
 // testUserValueRules checks that the admin API's user writes keep the
-// value rules of SCIM writes (scim.UserRules): one primary value per
+// value rules of SCIM writes (the directory service): one primary value per
 // multi-valued attribute, email addresses, preferredLanguage lists, no
 // removal of active or status, and that values stored before a rule
 // existed do not block writes that leave them unchanged.

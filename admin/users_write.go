@@ -8,15 +8,14 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
+	"github.com/scimd/scimd/directory"
 	"github.com/scimd/scimd/schemas"
-	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
 )
 
 // scimErrorJSON is the API's error shape with the SCIM error type of a
-// user write that the rules of SCIM writes refuse (scim.WriteError).
+// write the directory service refuses (directory.Error).
 type scimErrorJSON struct {
 	errorJSON
 	ScimType string `json:"scim_type,omitempty"`
@@ -35,7 +34,7 @@ func writeSCIMError(w http.ResponseWriter, status int, scimType, detail string) 
 // userName, email, phone, externalId, custom identifier, alias or linked
 // identity). No user is 404; several are 409, since acting on one of them
 // would be a guess.
-func (h *Handler) userID(w http.ResponseWriter, r *http.Request, t storage.Tenant, rt *schemas.ResourceType) (string, bool) {
+func (h *Handler) userID(w http.ResponseWriter, r *http.Request, sc directory.Scope) (string, bool) {
 	if id := r.PathValue("id"); id != "" {
 		return id, true
 	}
@@ -44,7 +43,7 @@ func (h *Handler) userID(w http.ResponseWriter, r *http.Request, t storage.Tenan
 		writeError(w, http.StatusBadRequest, "the identifier query parameter is required: /users/by?identifier=VALUE")
 		return "", false
 	}
-	list, err := h.store.Lookup(r.Context(), t.ID, rt, identifier)
+	list, err := h.dir.Lookup(r.Context(), sc, identifier)
 	if err != nil {
 		h.internal(w, r, "look up user", err)
 		return "", false
@@ -87,49 +86,31 @@ func readUserBody(w http.ResponseWriter, r *http.Request) (map[string]any, bool)
 	return body, true
 }
 
-// userWriteError answers an error of a user write: the rules' refusals and
-// storage's value and uniqueness errors are the caller's; nothing was
-// written.
-func (h *Handler) userWriteError(w http.ResponseWriter, r *http.Request, what string, err error) {
-	if we, ok := errors.AsType[*scim.WriteError](err); ok {
-		writeSCIMError(w, we.Status, we.ScimType, we.Detail)
+// serviceError answers an error of the directory service: its refusals
+// with their status, SCIM error type and detail; nothing was written.
+// Anything else is internal (500 or 503).
+func (h *Handler) serviceError(w http.ResponseWriter, r *http.Request, what string, err error) {
+	if de, ok := errors.AsType[*directory.Error](err); ok {
+		writeSCIMError(w, kindStatus[de.Kind], de.Type, de.Detail)
 		return
 	}
-	if ve, ok := errors.AsType[*storage.ValueError](err); ok {
-		writeSCIMError(w, http.StatusBadRequest, "invalidValue", ve.Attribute+" "+ve.Detail)
-		return
-	}
-	switch {
-	case errors.Is(err, storage.ErrNotFound):
-		writeError(w, http.StatusNotFound, "the tenant has no user with this ID")
-	case errors.Is(err, storage.ErrConflict):
-		writeSCIMError(w, http.StatusConflict, "uniqueness", storage.ConflictDetail(err, "user"))
-	default:
-		h.internal(w, r, what, err)
-	}
+	h.internal(w, r, what, err)
 }
 
-// hasContact reports whether a user document has an email or a phone
-// number with a value.
-func hasContact(doc map[string]any) bool {
-	for _, attr := range []string{"emails", "phoneNumbers"} {
-		list, _ := doc[attr].([]any)
-		for _, el := range list {
-			if m, ok := el.(map[string]any); ok {
-				if v, _ := m["value"].(string); strings.TrimSpace(v) != "" {
-					return true
-				}
-			}
-		}
-	}
-	return false
+// kindStatus is the status code of each kind of the directory service's
+// errors.
+var kindStatus = map[directory.Kind]int{
+	directory.Invalid:            http.StatusBadRequest,
+	directory.NotFound:           http.StatusNotFound,
+	directory.Conflict:           http.StatusConflict,
+	directory.PreconditionFailed: http.StatusPreconditionFailed,
 }
 
-// createUser creates a user from a SCIM user document, checked by the
-// rules of a SCIM POST (scim.UserRules.NewUser); the admin API also asks
-// for at least one email or phone number.
+// createUser creates a user from a SCIM user document, by the rules of a
+// SCIM POST (the directory service's Create); "schemas" may be left out,
+// and the admin API also asks for at least one email or phone number.
 func (h *Handler) createUser(w http.ResponseWriter, r *http.Request, p Principal) {
-	t, rt, ok := h.userType(w, r)
+	sc, rt, ok := h.userType(w, r, p)
 	if !ok {
 		return
 	}
@@ -137,50 +118,40 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request, p Principal
 	if !ok {
 		return
 	}
-	doc, err := h.rules.NewUser(rt, body, time.Now())
+	res, err := h.dir.Create(r.Context(), sc, schemas.UserType, body,
+		directory.WriteOptions{ImplicitSchemas: true, RequireContact: true})
 	if err != nil {
-		h.userWriteError(w, r, "create user", err)
+		h.serviceError(w, r, "create user", err)
 		return
 	}
-	if !hasContact(doc) {
-		writeSCIMError(w, http.StatusBadRequest, "invalidValue",
-			"a user needs at least one email (emails[].value) or phone number (phoneNumbers[].value)")
-		return
-	}
-	res, err := h.store.Create(r.Context(), t.ID, rt, storage.Resource{Attributes: doc})
-	if err != nil {
-		h.userWriteError(w, r, "create user", err)
-		return
-	}
-	h.logger.InfoContext(r.Context(), "admin API: user created", "tenant", t.Name, "user", res.ID, "sub", p.Subject)
-	w.Header().Set("Location", Prefix+"/tenants/"+url.PathEscape(t.Name)+"/users/"+res.ID)
+	h.logger.InfoContext(r.Context(), "admin API: user created", "tenant", sc.Tenant.Name, "user", res.ID, "sub", p.Subject)
+	w.Header().Set("Location", Prefix+"/tenants/"+url.PathEscape(sc.Tenant.Name)+"/users/"+res.ID)
 	writeJSON(w, http.StatusCreated, newUserJSON(rt, res))
 }
 
-// replaceUser replaces a user's document, as a SCIM PUT does
-// (scim.UserRules.ReplaceUser).
+// replaceUser replaces a user's document, as a SCIM PUT does (the
+// directory service's Replace).
 func (h *Handler) replaceUser(w http.ResponseWriter, r *http.Request, p Principal) {
-	h.writeUser(w, r, p, "replace user", true, func(rt *schemas.ResourceType, body, cur map[string]any, now time.Time) (map[string]any, error) {
-		return h.rules.ReplaceUser(rt, body, cur, now)
+	h.writeUser(w, r, p, "replace user", func(sc directory.Scope, id string, body map[string]any) (storage.Resource, error) {
+		return h.dir.Replace(r.Context(), sc, schemas.UserType, id, body, directory.WriteOptions{ImplicitSchemas: true})
 	})
 }
 
 // mergeUser changes a user with a JSON merge patch (RFC 7396) of its
 // document as GET shows it (the attributes member), checked as a SCIM
-// PATCH is (scim.UserRules.MergeUser).
+// PATCH is (the directory service's Merge).
 func (h *Handler) mergeUser(w http.ResponseWriter, r *http.Request, p Principal) {
-	h.writeUser(w, r, p, "update user", false, func(rt *schemas.ResourceType, body, cur map[string]any, now time.Time) (map[string]any, error) {
-		return h.rules.MergeUser(rt, body, cur, now)
+	h.writeUser(w, r, p, "update user", func(sc directory.Scope, id string, body map[string]any) (storage.Resource, error) {
+		return h.dir.Merge(r.Context(), sc, schemas.UserType, id, body, directory.WriteOptions{})
 	})
 }
 
 // writeUser reads the body and changes the user the request names with
-// change, in one storage.Update, and answers the user as stored. touch
-// bumps the version even when nothing changes, as a SCIM PUT does.
-func (h *Handler) writeUser(w http.ResponseWriter, r *http.Request, p Principal, what string, touch bool,
-	change func(rt *schemas.ResourceType, body, cur map[string]any, now time.Time) (map[string]any, error),
+// change, and answers the user as stored.
+func (h *Handler) writeUser(w http.ResponseWriter, r *http.Request, p Principal, what string,
+	change func(sc directory.Scope, id string, body map[string]any) (storage.Resource, error),
 ) {
-	t, rt, ok := h.userType(w, r)
+	sc, rt, ok := h.userType(w, r, p)
 	if !ok {
 		return
 	}
@@ -188,42 +159,34 @@ func (h *Handler) writeUser(w http.ResponseWriter, r *http.Request, p Principal,
 	if !ok {
 		return
 	}
-	id, ok := h.userID(w, r, t, rt)
+	id, ok := h.userID(w, r, sc)
 	if !ok {
 		return
 	}
-	now := time.Now()
-	res, err := h.store.Update(r.Context(), t.ID, rt, id, storage.UpdateOptions{},
-		func(cur storage.Resource) (storage.Edit, error) {
-			doc, err := change(rt, body, cur.Attributes, now)
-			if err != nil {
-				return storage.Edit{}, err
-			}
-			return storage.Edit{Attributes: doc, Touch: touch}, nil
-		})
+	res, err := change(sc, id, body)
 	if err != nil {
-		h.userWriteError(w, r, what, err)
+		h.serviceError(w, r, what, err)
 		return
 	}
-	h.logger.InfoContext(r.Context(), "admin API: "+what, "tenant", t.Name, "user", res.ID, "sub", p.Subject)
+	h.logger.InfoContext(r.Context(), "admin API: "+what, "tenant", sc.Tenant.Name, "user", res.ID, "sub", p.Subject)
 	writeJSON(w, http.StatusOK, newUserJSON(rt, res))
 }
 
 // deleteUser deletes the user the request names, with its memberships and
 // app assignments.
 func (h *Handler) deleteUser(w http.ResponseWriter, r *http.Request, p Principal) {
-	t, rt, ok := h.userType(w, r)
+	sc, _, ok := h.userType(w, r, p)
 	if !ok {
 		return
 	}
-	id, ok := h.userID(w, r, t, rt)
+	id, ok := h.userID(w, r, sc)
 	if !ok {
 		return
 	}
-	if err := h.store.Delete(r.Context(), t.ID, rt, id, 0); err != nil {
-		h.userWriteError(w, r, "delete user", err)
+	if err := h.dir.Delete(r.Context(), sc, schemas.UserType, id, directory.WriteOptions{}); err != nil {
+		h.serviceError(w, r, "delete user", err)
 		return
 	}
-	h.logger.InfoContext(r.Context(), "admin API: user deleted", "tenant", t.Name, "user", id, "sub", p.Subject)
+	h.logger.InfoContext(r.Context(), "admin API: user deleted", "tenant", sc.Tenant.Name, "user", id, "sub", p.Subject)
 	w.WriteHeader(http.StatusNoContent)
 }

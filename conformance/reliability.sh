@@ -23,7 +23,7 @@ targets=(
 	"./scim/ FuzzBodiesMySQL mysql"
 	"./scim/ FuzzQuery sqlite"
 	"./scim/ FuzzQueryMySQL mysql"
-	"./scim/patch/ FuzzApply memory"
+	"./directory/patch/ FuzzApply memory"
 )
 
 # deadline_race says whether a failed run is only Go's fuzz coordinator

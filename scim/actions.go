@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-	"time"
 
 	scimerrors "github.com/elimity-com/scim/errors"
 
+	"github.com/scimd/scimd/directory"
 	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/storage"
 )
@@ -24,64 +24,43 @@ const sessionsURN = "urn:scimd:api:messages:2.0:Sessions"
 //	POST /Users/{id}/sessions/invalidate  invalidates the user's sessions
 //	POST /sessions/invalidate             invalidates every session of the tenant
 //	GET  /TagKeys                         the tag keys the tenant's users carry
-func (h *Handler) serveAction(w http.ResponseWriter, r *http.Request, st *requestState, path string) bool {
+func (h *Handler) serveAction(w http.ResponseWriter, r *http.Request, c *call, path string) (bool, error) {
 	switch path {
 	case "/sessions/invalidate":
-		if requireMethod(w, r, http.MethodPost) {
-			h.invalidateTenantSessions(w, r, st)
+		if r.Method != http.MethodPost {
+			return true, methodNotAllowed(w, c, http.MethodPost)
 		}
-		return true
+		return true, h.invalidateTenantSessions(w, r, c)
 	case "/TagKeys":
-		if requireMethod(w, r, http.MethodGet) {
-			h.serveTagKeys(w, r, st)
+		if r.Method != http.MethodGet {
+			return true, methodNotAllowed(w, c, http.MethodGet)
 		}
-		return true
+		return true, h.serveTagKeys(w, r, c)
 	}
-	rt := &st.set.User
-	rest, ok := strings.CutPrefix(path, rt.Endpoint+"/")
+	rest, ok := strings.CutPrefix(path, c.scope.Set.User.Endpoint+"/")
 	if !ok {
-		return false
+		return false, nil
 	}
 	id, action, ok := strings.Cut(rest, "/")
 	if !ok || id == "" || id == ".search" {
-		return false
+		return false, nil
 	}
+	var method string
+	var serve func(http.ResponseWriter, *http.Request, *call, string) error
 	switch action {
 	case "login":
-		if requireMethod(w, r, http.MethodPost) {
-			h.login(w, r, st, rt, id)
-		}
+		method, serve = http.MethodPost, h.login
 	case "sessions":
-		if requireMethod(w, r, http.MethodGet) {
-			h.serveSessions(w, r, st, rt, id, nil)
-		}
+		method, serve = http.MethodGet, h.serveSessions
 	case "sessions/invalidate":
-		if requireMethod(w, r, http.MethodPost) {
-			h.invalidateUserSessions(w, r, st, rt, id)
-		}
+		method, serve = http.MethodPost, h.invalidateUserSessions
 	default:
-		return false
+		return false, nil
 	}
-	return true
-}
-
-func requireMethod(w http.ResponseWriter, r *http.Request, method string) bool {
 	if r.Method != method {
-		writeMethodNotAllowed(w, r, method)
-		return false
+		return true, methodNotAllowed(w, c, method)
 	}
-	return true
-}
-
-// scimdExt returns the scimd User extension object of a document, adding
-// an empty one if it has none.
-func scimdExt(doc map[string]any) map[string]any {
-	ext, ok := doc[schemas.ScimdUserURN].(map[string]any)
-	if !ok {
-		ext = map[string]any{}
-		doc[schemas.ScimdUserURN] = ext
-	}
-	return ext
+	return true, serve(w, r, c, id)
 }
 
 // loginRequest is the optional body of POST /Users/{id}/login: the linked
@@ -94,142 +73,85 @@ type loginRequest struct {
 // login records a login of an active user: lastLoginAt, and the linked
 // identity's authentication times when the body names one. It answers 200
 // with the user.
-func (h *Handler) login(w http.ResponseWriter, r *http.Request, st *requestState, rt *schemas.ResourceType, id string) {
+func (h *Handler) login(w http.ResponseWriter, r *http.Request, c *call, id string) error {
 	var req loginRequest
-	if len(bytes.TrimSpace(st.body)) > 0 {
-		if err := json.Unmarshal(st.body, &req); err != nil {
-			writeError(w, errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidSyntax,
-				`the body must be empty or a JSON object {"source": …, "identifier": …} naming the linked identity used`))
-			return
-		}
-		if (req.Source == "") != (req.Identifier == "") {
-			writeError(w, invalid("a login names a linked identity with both source and identifier, or neither"))
-			return
+	if len(bytes.TrimSpace(c.body)) > 0 {
+		if err := json.Unmarshal(c.body, &req); err != nil {
+			return errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidSyntax,
+				`the body must be empty or a JSON object {"source": …, "identifier": …} naming the linked identity used`)
 		}
 	}
-	now := time.Now()
-	res, err := h.store.Update(r.Context(), st.tenant.ID, rt, id, storage.UpdateOptions{},
-		func(cur storage.Resource) (storage.Edit, error) {
-			if s := statusOf(cur.Attributes); s != schemas.StatusActive {
-				return storage.Edit{}, errorf(http.StatusConflict, "", "the user is "+s+"; only an active user can log in")
-			}
-			doc := deepCopyMap(cur.Attributes)
-			ext := scimdExt(doc)
-			ext[schemas.AttrLastLoginAt] = stamp(now)
-			if req.Source != "" {
-				found := false
-				list, _ := ext[schemas.AttrLinkedIdentities].([]any)
-				for _, el := range list {
-					m, ok := el.(map[string]any)
-					src, _ := m["source"].(string)
-					if !ok || !strings.EqualFold(src, req.Source) || m["identifier"] != req.Identifier {
-						continue
-					}
-					found = true
-					m["lastAuthenticatedAt"] = stamp(now)
-					if m["firstAuthenticatedAt"] == nil {
-						m["firstAuthenticatedAt"] = stamp(now)
-					}
-				}
-				if !found {
-					return storage.Edit{}, invalid("the user has no linked identity with source %q and identifier %q", req.Source, req.Identifier)
-				}
-			}
-			return storage.Edit{Attributes: doc}, nil
-		})
+	res, err := h.dir.Login(r.Context(), c.scope, id, directory.Login{Source: req.Source, Identifier: req.Identifier})
 	if err != nil {
-		writeError(w, toSCIMError(h.log, r, err))
-		return
+		return err
 	}
+	rt := &c.scope.Set.User
 	w.Header().Set("ETag", etag(res.Meta.Version))
-	w.Header().Set("Location", st.base+rt.Endpoint+"/"+res.ID)
-	writeJSON(w, http.StatusOK, render(st, rt, res))
+	w.Header().Set("Location", c.base+rt.Endpoint+"/"+res.ID)
+	writeJSON(w, http.StatusOK, render(c, rt, res))
+	return nil
 }
 
 // invalidateUserSessions moves the user's sessionsValidAfter to now.
-func (h *Handler) invalidateUserSessions(w http.ResponseWriter, r *http.Request, st *requestState, rt *schemas.ResourceType, id string) {
-	now := time.Now()
-	res, err := h.store.Update(r.Context(), st.tenant.ID, rt, id, storage.UpdateOptions{},
-		func(cur storage.Resource) (storage.Edit, error) {
-			doc, changed := InvalidateUserSessions(cur.Attributes, now)
-			if !changed {
-				return storage.Edit{}, nil // never backwards
-			}
-			return storage.Edit{Attributes: doc}, nil
-		})
+func (h *Handler) invalidateUserSessions(w http.ResponseWriter, r *http.Request, c *call, id string) error {
+	res, err := h.dir.InvalidateSessions(r.Context(), c.scope, id)
 	if err != nil {
-		writeError(w, toSCIMError(h.log, r, err))
-		return
+		return err
 	}
-	h.serveSessions(w, r, st, rt, id, &res)
+	return h.writeSessions(w, r, c, res)
 }
 
-// laterStamp reports whether the timestamp a is after b ("" is before
-// everything).
-func laterStamp(a, b string) bool {
-	tb, err := time.Parse(time.RFC3339Nano, b)
+// serveSessions answers when the user's sessions are valid from.
+func (h *Handler) serveSessions(w http.ResponseWriter, r *http.Request, c *call, id string) error {
+	res, err := h.dir.Get(r.Context(), c.scope, schemas.UserType, id, storage.GetOptions{})
 	if err != nil {
-		return true
+		return err
 	}
-	ta, err := time.Parse(time.RFC3339Nano, a)
-	return err == nil && ta.After(tb)
+	return h.writeSessions(w, r, c, res)
 }
 
-// serveSessions answers when the user's sessions are valid from: the
+// writeSessions answers when the user's sessions are valid from: the
 // user's own sessionsValidAfter, the tenant's, and the later of the two,
 // which is what a relying app compares the issue time of a session or
 // token with. Absent values were never set.
-func (h *Handler) serveSessions(w http.ResponseWriter, r *http.Request, st *requestState, rt *schemas.ResourceType, id string, res *storage.Resource) {
-	if res == nil {
-		got, err := h.store.Get(r.Context(), st.tenant.ID, rt, id, storage.GetOptions{})
-		if err != nil {
-			writeError(w, toSCIMError(h.log, r, err))
-			return
-		}
-		res = &got
-	}
-	tenantAt, err := h.store.TenantSessionsValidAfter(r.Context(), st.tenant.ID)
+func (h *Handler) writeSessions(w http.ResponseWriter, r *http.Request, c *call, res storage.Resource) error {
+	s, err := h.dir.Sessions(r.Context(), c.scope, res)
 	if err != nil {
-		writeError(w, toSCIMError(h.log, r, err))
-		return
+		return err
 	}
 	out := map[string]any{"schemas": []string{sessionsURN}, "id": res.ID}
-	ext, _ := res.Attributes[schemas.ScimdUserURN].(map[string]any)
-	effective := ""
-	if u, _ := ext[schemas.AttrSessionsValidAfter].(string); u != "" {
-		out["userSessionsValidAfter"], effective = u, u
-	}
-	if !tenantAt.IsZero() {
-		t := stamp(tenantAt)
-		out["tenantSessionsValidAfter"] = t
-		if laterStamp(t, effective) {
-			effective = t
+	for k, v := range map[string]string{"userSessionsValidAfter": s.User, "tenantSessionsValidAfter": s.Tenant,
+		schemas.AttrSessionsValidAfter: s.Effective} {
+		if v != "" {
+			out[k] = v
 		}
 	}
-	if effective != "" {
-		out[schemas.AttrSessionsValidAfter] = effective
-	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 // invalidateTenantSessions moves the tenant's sessions-valid-after time to
 // now.
-func (h *Handler) invalidateTenantSessions(w http.ResponseWriter, r *http.Request, st *requestState) {
-	at, err := h.store.InvalidateTenantSessions(r.Context(), st.tenant.ID, time.Now())
+func (h *Handler) invalidateTenantSessions(w http.ResponseWriter, r *http.Request, c *call) error {
+	at, err := h.dir.InvalidateTenantSessions(r.Context(), c.scope)
 	if err != nil {
-		writeError(w, toSCIMError(h.log, r, err))
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"schemas": []string{sessionsURN}, "tenantSessionsValidAfter": stamp(at)})
+	writeJSON(w, http.StatusOK, map[string]any{"schemas": []string{sessionsURN}, "tenantSessionsValidAfter": at.UTC().Format(stampFormat)})
+	return nil
 }
+
+// stampFormat renders the tenant's sessions-valid-after time as the
+// directory service renders the timestamps it keeps in users' documents:
+// RFC 3339 in UTC with milliseconds.
+const stampFormat = "2006-01-02T15:04:05.000Z07:00"
 
 // serveTagKeys lists the tenant's tag keys as a ListResponse of {id, key,
 // users}, ordered by key; id is the key.
-func (h *Handler) serveTagKeys(w http.ResponseWriter, r *http.Request, st *requestState) {
-	keys, err := h.store.TagKeys(r.Context(), st.tenant.ID)
+func (h *Handler) serveTagKeys(w http.ResponseWriter, r *http.Request, c *call) error {
+	keys, err := h.dir.TagKeys(r.Context(), c.scope)
 	if err != nil {
-		writeError(w, toSCIMError(h.log, r, err))
-		return
+		return err
 	}
 	list := make([]any, len(keys))
 	for i, k := range keys {
@@ -239,4 +161,5 @@ func (h *Handler) serveTagKeys(w http.ResponseWriter, r *http.Request, st *reque
 		"schemas": []string{listResponseURN}, "totalResults": len(list), "startIndex": 1, "itemsPerPage": len(list),
 		"Resources": list,
 	})
+	return nil
 }

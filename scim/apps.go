@@ -2,6 +2,7 @@ package scim
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,193 +34,160 @@ func appRoute(path string) bool {
 }
 
 // serveApps answers the apps endpoints.
-func (h *Handler) serveApps(w http.ResponseWriter, r *http.Request, st *requestState, path string) {
-	var err error
+func (h *Handler) serveApps(w http.ResponseWriter, r *http.Request, c *call, path string) error {
 	if rest, ok := strings.CutPrefix(path, "/Users/"); ok {
 		user, sub, _ := strings.Cut(rest, "/")
 		appID, _ := strings.CutPrefix(sub, "apps")
 		appID = strings.TrimPrefix(appID, "/")
-		err = h.serveUserApps(w, r, st, user, appID)
-	} else {
-		err = h.serveAppResources(w, r, st, strings.TrimPrefix(strings.TrimPrefix(path, "/Apps"), "/"))
+		return h.serveUserApps(w, r, c, user, appID)
 	}
-	if err != nil {
-		writeError(w, toSCIMError(h.log, r, err))
-	}
+	return h.serveAppResources(w, r, c, strings.TrimPrefix(strings.TrimPrefix(path, "/Apps"), "/"))
 }
 
 // serveAppResources answers /Apps and /Apps/{id}.
-func (h *Handler) serveAppResources(w http.ResponseWriter, r *http.Request, st *requestState, id string) error {
-	ctx, tenant := r.Context(), st.tenant.ID
+func (h *Handler) serveAppResources(w http.ResponseWriter, r *http.Request, c *call, id string) error {
+	ctx := r.Context()
 	if strings.Contains(id, "/") {
 		return errorf(http.StatusNotFound, "", "no endpoint at this path: apps are at /Apps and /Apps/{id}")
 	}
 	if id == "" {
 		switch r.Method {
 		case http.MethodGet:
-			apps, err := h.store.Apps(ctx, tenant)
+			apps, err := h.dir.Apps(ctx, c.scope)
 			if err != nil {
 				return err
 			}
 			list := make([]any, len(apps))
 			for i, a := range apps {
-				list[i] = renderApp(st, a)
+				list[i] = renderApp(c, a)
 			}
-			writeJSON(w, http.StatusOK, map[string]any{"schemas": []string{listResponseURN}, "totalResults": len(list),
-				"startIndex": 1, "itemsPerPage": len(list), "Resources": list})
+			writeList(w, list)
 			return nil
 		case http.MethodPost:
-			in, err := readApp(st.body)
+			in, err := readApp(c.body)
 			if err != nil {
 				return err
 			}
-			app, err := h.store.CreateApp(ctx, tenant, in)
+			app, err := h.dir.CreateApp(ctx, c.scope, in)
 			if err != nil {
-				return appValueError(err)
+				return err
 			}
-			w.Header().Set("Location", st.base+"/Apps/"+app.ID)
-			writeJSON(w, http.StatusCreated, renderApp(st, app))
+			w.Header().Set("Location", c.base+"/Apps/"+app.ID)
+			writeJSON(w, http.StatusCreated, renderApp(c, app))
 			return nil
 		}
-		writeMethodNotAllowed(w, r, "GET, POST")
-		return nil
+		return methodNotAllowed(w, c, "GET, POST")
 	}
 	switch r.Method {
 	case http.MethodGet:
-		app, err := h.store.App(ctx, tenant, id)
+		app, err := h.dir.App(ctx, c.scope, id)
 		if err != nil {
-			return appNotFound(err, id)
+			return err
 		}
-		writeJSON(w, http.StatusOK, renderApp(st, app))
+		writeJSON(w, http.StatusOK, renderApp(c, app))
 	case http.MethodPut:
-		in, err := readApp(st.body)
+		in, err := readApp(c.body)
 		if err != nil {
 			return err
 		}
 		in.ID = id
-		app, err := h.store.UpdateApp(ctx, tenant, in)
+		app, err := h.dir.UpdateApp(ctx, c.scope, in)
 		if err != nil {
-			return appNotFound(appValueError(err), id)
+			return err
 		}
-		writeJSON(w, http.StatusOK, renderApp(st, app))
+		writeJSON(w, http.StatusOK, renderApp(c, app))
 	case http.MethodDelete:
-		if err := h.store.DeleteApp(ctx, tenant, id); err != nil {
-			return appNotFound(err, id)
+		if err := h.dir.DeleteApp(ctx, c.scope, id); err != nil {
+			return err
 		}
 		w.Header().Del("Content-Type")
 		w.WriteHeader(http.StatusNoContent)
 	default:
-		writeMethodNotAllowed(w, r, "GET, PUT, DELETE")
+		return methodNotAllowed(w, c, "GET, PUT, DELETE")
 	}
 	return nil
+}
+
+// writeList answers a ListResponse of every resource of a list.
+func writeList(w http.ResponseWriter, list []any) {
+	writeJSON(w, http.StatusOK, map[string]any{"schemas": []string{listResponseURN}, "totalResults": len(list),
+		"startIndex": 1, "itemsPerPage": len(list), "Resources": list})
 }
 
 // serveUserApps answers /Users/{id}/apps (GET: the user's apps) and
 // /Users/{id}/apps/{appId} (GET one, POST or PUT: assign or replace the
 // assignment's data, DELETE: unassign).
-func (h *Handler) serveUserApps(w http.ResponseWriter, r *http.Request, st *requestState, user, appID string) error {
-	ctx, tenant := r.Context(), st.tenant.ID
+func (h *Handler) serveUserApps(w http.ResponseWriter, r *http.Request, c *call, user, appID string) error {
+	ctx := r.Context()
 	if user == "" || strings.Contains(appID, "/") {
 		return errorf(http.StatusNotFound, "", "no endpoint at this path: a user's apps are at /Users/{id}/apps and /Users/{id}/apps/{appId}")
 	}
-	userNotFound := func(err error) error {
-		if errors.Is(err, storage.ErrNotFound) && !errors.Is(err, storage.ErrAppNotFound) {
-			return errorf(http.StatusNotFound, "", fmt.Sprintf("no user has id %q", user))
-		}
-		return err
-	}
 	if appID == "" {
 		if r.Method != http.MethodGet {
-			writeMethodNotAllowed(w, r, "GET")
-			return nil
+			return methodNotAllowed(w, c, "GET")
 		}
-		res, err := h.store.Get(ctx, tenant, &st.set.User, user, storage.GetOptions{Apps: true})
+		res, err := h.userWithApps(ctx, c, user)
 		if err != nil {
-			return userNotFound(err)
+			return err
 		}
-		list := renderApps(st, res)
-		writeJSON(w, http.StatusOK, map[string]any{"schemas": []string{listResponseURN}, "totalResults": len(list),
-			"startIndex": 1, "itemsPerPage": len(list), "Resources": list})
+		writeList(w, renderApps(c, res))
 		return nil
 	}
 	switch r.Method {
 	case http.MethodGet:
-		res, err := h.store.Get(ctx, tenant, &st.set.User, user, storage.GetOptions{Apps: true})
-		if err != nil {
-			return userNotFound(err)
-		}
-		for i, a := range res.Apps {
-			if a.App == appID {
-				writeJSON(w, http.StatusOK, renderApps(st, res)[i])
-				return nil
-			}
-		}
-		return errorf(http.StatusNotFound, "", fmt.Sprintf("user %q is not assigned to app %q", user, appID))
+		return h.writeAssignment(w, r, c, user, appID, false)
 	case http.MethodPost, http.MethodPut:
-		a, err := readAssignment(st.body)
+		a, err := readAssignment(c.body)
 		if err != nil {
 			return err
 		}
 		a.App, a.User = appID, user
-		if _, err := h.store.Assign(ctx, tenant, a); err != nil {
-			switch {
-			case errors.Is(err, storage.ErrConflict):
-				return errorf(http.StatusConflict, scimerrors.ScimTypeUniqueness,
-					fmt.Sprintf("another user of app %q has the username %q (usernames are unique within an app, whatever their case)", appID, a.Username))
-			case errors.Is(err, storage.ErrAppNotFound):
-				return appNotFound(err, appID)
-			}
-			return userNotFound(appValueError(err))
+		if _, err := h.dir.Assign(ctx, c.scope, a); err != nil {
+			return err
 		}
-		res, err := h.store.Get(ctx, tenant, &st.set.User, user, storage.GetOptions{Apps: true})
-		if err != nil {
-			return userNotFound(err)
-		}
-		for i, x := range res.Apps {
-			if x.App == appID {
-				writeJSON(w, http.StatusOK, renderApps(st, res)[i])
-				return nil
-			}
-		}
-		return errorf(http.StatusConflict, "", "the assignment changed meanwhile; read the user's apps again")
+		return h.writeAssignment(w, r, c, user, appID, true)
 	case http.MethodDelete:
-		if err := h.store.Unassign(ctx, tenant, appID, user); err != nil {
-			if errors.Is(err, storage.ErrNotFound) {
-				if _, uerr := h.store.Get(ctx, tenant, &st.set.User, user, storage.GetOptions{}); uerr != nil {
-					return userNotFound(uerr)
-				}
-				return errorf(http.StatusNotFound, "", fmt.Sprintf("user %q is not assigned to app %q", user, appID))
-			}
+		if err := h.dir.Unassign(ctx, c.scope, appID, user); err != nil {
 			return err
 		}
 		w.Header().Del("Content-Type")
 		w.WriteHeader(http.StatusNoContent)
-	default:
-		writeMethodNotAllowed(w, r, "GET, POST, PUT, DELETE")
+		return nil
 	}
-	return nil
+	return methodNotAllowed(w, c, "GET, POST, PUT, DELETE")
 }
 
-// appNotFound words a missing app for the client.
-func appNotFound(err error, id string) error {
+// userWithApps reads a user with its app assignments.
+func (h *Handler) userWithApps(ctx context.Context, c *call, user string) (storage.Resource, error) {
+	res, err := h.dir.Get(ctx, c.scope, schemas.UserType, user, storage.GetOptions{Apps: true})
 	if errors.Is(err, storage.ErrNotFound) {
-		return errorf(http.StatusNotFound, "", fmt.Sprintf("no app has id %q", id))
+		return res, errorf(http.StatusNotFound, "", fmt.Sprintf("no user has id %q", user))
 	}
-	return err
+	return res, err
 }
 
-// appValueError words a storage.ValueError about an app or an assignment:
-// its attribute is a field of the request body.
-func appValueError(err error) error {
-	var ve *storage.ValueError
-	if errors.As(err, &ve) {
-		return errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidValue, ve.Attribute+" "+ve.Detail)
+// writeAssignment answers the user's assignment to the app as the user's
+// apps attribute shows it; written tells that the request just assigned
+// it.
+func (h *Handler) writeAssignment(w http.ResponseWriter, r *http.Request, c *call, user, appID string, written bool) error {
+	res, err := h.userWithApps(r.Context(), c, user)
+	if err != nil {
+		return err
 	}
-	return err
+	for i, a := range res.Apps {
+		if a.App == appID {
+			writeJSON(w, http.StatusOK, renderApps(c, res)[i])
+			return nil
+		}
+	}
+	if written {
+		return errorf(http.StatusConflict, "", "the assignment changed meanwhile; read the user's apps again")
+	}
+	return errorf(http.StatusNotFound, "", fmt.Sprintf("user %q is not assigned to app %q", user, appID))
 }
 
 // renderApp is an app as /Apps returns it.
-func renderApp(st *requestState, a storage.App) map[string]any {
+func renderApp(c *call, a storage.App) map[string]any {
 	out := map[string]any{
 		"schemas": []string{AppURN},
 		"id":      a.ID,
@@ -228,7 +196,7 @@ func renderApp(st *requestState, a storage.App) map[string]any {
 			"resourceType": "App",
 			"created":      a.Created.UTC().Format(timeFormat),
 			"lastModified": a.LastModified.UTC().Format(timeFormat),
-			"location":     st.base + "/Apps/" + a.ID,
+			"location":     c.base + "/Apps/" + a.ID,
 		},
 	}
 	if a.Description != "" {
@@ -240,12 +208,12 @@ func renderApp(st *requestState, a storage.App) map[string]any {
 // renderApps is a user's apps attribute: one element per assignment.
 // active is whether the user is active: a user who is not is inactive in
 // every app.
-func renderApps(st *requestState, res storage.Resource) []any {
+func renderApps(c *call, res storage.Resource) []any {
 	active, ok := res.Attributes["active"].(bool)
 	active = active || !ok
 	out := make([]any, len(res.Apps))
 	for i, a := range res.Apps {
-		el := map[string]any{"value": a.App, "$ref": st.base + "/Apps/" + a.App, "display": a.AppName, "active": active}
+		el := map[string]any{"value": a.App, "$ref": c.base + "/Apps/" + a.App, "display": a.AppName, "active": active}
 		if a.Username != "" {
 			el["username"] = a.Username
 		}
@@ -342,7 +310,7 @@ func readAssignment(body []byte) (storage.AppAssignment, error) {
 }
 
 // appsOf adds a user's apps to its rendered scimd extension.
-func appsOf(st *requestState, res storage.Resource, out map[string]any) {
+func appsOf(c *call, res storage.Resource, out map[string]any) {
 	if len(res.Apps) == 0 {
 		return
 	}
@@ -351,5 +319,5 @@ func appsOf(st *requestState, res storage.Resource, out map[string]any) {
 		ext = map[string]any{}
 		out[schemas.ScimdUserURN] = ext
 	}
-	ext[schemas.AppsAttributeName] = renderApps(st, res)
+	ext[schemas.AppsAttributeName] = renderApps(c, res)
 }

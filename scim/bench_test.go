@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scimd/scimd/credentials"
 	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
@@ -29,7 +30,7 @@ func benchServer(b *testing.B, n int) (*http.ServeMux, string, []storage.Resourc
 	if err != nil {
 		b.Fatal(err)
 	}
-	token, hash, err := scim.NewToken()
+	token, hash, err := credentials.NewToken()
 	if err != nil {
 		b.Fatal(err)
 	}

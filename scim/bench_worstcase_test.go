@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scimd/scimd/credentials"
 	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
@@ -238,7 +239,7 @@ func worstCaseServer(b *testing.B, n int) (*http.ServeMux, string, *timedStore) 
 	if err != nil {
 		b.Fatal(err)
 	}
-	token, hash, err := scim.NewToken()
+	token, hash, err := credentials.NewToken()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,69 +1,98 @@
 package scim
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
-	"net/http/httptest"
-	"strings"
+
+	scimerrors "github.com/elimity-com/scim/errors"
+	"github.com/elimity-com/scim/schema"
+
+	"github.com/scimd/scimd/schemas"
 )
 
-// serveDiscovery answers /Schemas and /ResourceTypes (and single entries
-// of them) from the tenant's elimity server, whose list responses give
-// itemsPerPage as the configured maximum instead of the number returned,
-// and whose discovery schemas are not named as RFC 7643 §8.7.2 names them.
-func (h *Handler) serveDiscovery(w http.ResponseWriter, r *http.Request, st *requestState) {
-	srv, err := h.servers.get(st.tenant.ID, st.set, st.base)
-	if err != nil {
-		writeError(w, toSCIMError(h.log, r, err))
-		return
-	}
-	rec := httptest.NewRecorder()
-	srv.ServeHTTP(rec, stripToV2(r))
-	body := rec.Body.Bytes()
-	var doc map[string]any
-	if rec.Code == http.StatusOK && json.NewDecoder(bytes.NewReader(body)).Decode(&doc) == nil {
-		if res, ok := doc["Resources"].([]any); ok {
-			for _, e := range res {
-				if m, ok := e.(map[string]any); ok {
-					rfcSchemaName(m)
-				}
+// serveDiscovery answers /Schemas and /ResourceTypes (RFC 7644 §4) from
+// the tenant's schema set, and one entry of them when id is set: the
+// schemas of the protocol, then the core schema and the extensions of
+// each resource type. The schemas of the protocol are named as RFC 7643
+// §8.7.2 names them.
+func (h *Handler) serveDiscovery(w http.ResponseWriter, _ *http.Request, c *call, endpoint, id string) error {
+	var list []any
+	if endpoint == "/ResourceTypes" {
+		for _, rt := range c.scope.Set.ResourceTypes() {
+			if id == "" || id == rt.Name {
+				list = append(list, resourceTypeOf(rt))
 			}
-			doc["itemsPerPage"] = len(res)
-			doc["startIndex"] = 1
-			writeJSON(w, http.StatusOK, doc)
-			return
 		}
-		if rfcSchemaName(doc) {
-			writeJSON(w, http.StatusOK, doc)
-			return
-		}
-	}
-	for k, v := range rec.Header() {
-		if !strings.EqualFold(k, "Content-Length") {
-			w.Header()[k] = v
+	} else {
+		for _, s := range schemaList(c.scope.Set) {
+			if id == "" || id == s.ID {
+				m := s.ToMap()
+				rfcSchemaName(m)
+				list = append(list, m)
+			}
 		}
 	}
-	w.WriteHeader(rec.Code)
-	_, _ = w.Write(body)
+	switch {
+	case id == "":
+		writeList(w, list)
+	case len(list) == 0:
+		return scimerrors.ScimErrorResourceNotFound(id)
+	default:
+		writeJSON(w, http.StatusOK, list[0])
+	}
+	return nil
+}
+
+// schemaList is what /Schemas lists, each schema once.
+func schemaList(set schemas.Set) []schema.Schema {
+	list := []schema.Schema{schema.Definition(), schema.ResourceTypeSchema(), schema.ServiceProviderConfigSchema()}
+	seen := map[string]bool{}
+	for _, rt := range set.ResourceTypes() {
+		for _, s := range rt.Schemas() {
+			if !seen[s.ID] {
+				seen[s.ID] = true
+				list = append(list, s)
+			}
+		}
+	}
+	return list
+}
+
+// resourceTypeOf is a resource type as /ResourceTypes shows it (RFC 7643
+// §6).
+func resourceTypeOf(rt schemas.ResourceType) map[string]any {
+	exts := make([]map[string]any, 0, len(rt.Extensions))
+	for _, e := range rt.Extensions {
+		exts = append(exts, map[string]any{"schema": e.Schema.ID, "required": e.Required})
+	}
+	description := "Group"
+	if rt.Name == schemas.UserType {
+		description = "User Account"
+	}
+	return map[string]any{
+		"schemas":          []string{"urn:ietf:params:scim:schemas:core:2.0:ResourceType"},
+		"id":               rt.Name,
+		"name":             rt.Name,
+		"description":      description,
+		"endpoint":         rt.Endpoint,
+		"schema":           rt.Schema.ID,
+		"schemaExtensions": exts,
+	}
 }
 
 // rfcSchemaNames are the names RFC 7643 §8.7.2 gives the schemas of the
-// discovery resources (the library says "Resource Type" and "Service
-// Provider Config").
+// discovery resources (the schema library says "Resource Type" and
+// "Service Provider Config").
 var rfcSchemaNames = map[string]string{
 	"urn:ietf:params:scim:schemas:core:2.0:ResourceType": "ResourceType",
 	spcURN: "Service Provider Configuration",
 	"urn:ietf:params:scim:schemas:core:2.0:Schema": "Schema",
 }
 
-// rfcSchemaName gives a schema resource of /Schemas its RFC name, and
-// reports whether it is one of the discovery schemas.
-func rfcSchemaName(doc map[string]any) bool {
+// rfcSchemaName gives a schema resource of /Schemas its RFC name when it is
+// one of the discovery schemas.
+func rfcSchemaName(doc map[string]any) {
 	id, _ := doc["id"].(string)
-	name, ok := rfcSchemaNames[id]
-	if ok {
+	if name, ok := rfcSchemaNames[id]; ok {
 		doc["name"] = name
 	}
-	return ok
 }

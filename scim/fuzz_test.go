@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scimd/scimd/directory"
 	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
@@ -71,7 +72,7 @@ func fuzzFilter(f *testing.F, store storage.Store) {
 	seedDirectory(c)
 	set := schemas.Default()
 	f.Fuzz(func(t *testing.T, s string, kind uint8) {
-		e, err := scim.ParseFilter(s)
+		e, err := directory.ParseFilter(s)
 		if err != nil {
 			return // answered 400 invalidFilter by the endpoints
 		}

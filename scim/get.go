@@ -3,7 +3,6 @@ package scim
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"net/http"
 
 	"github.com/scimd/scimd/schemas"
@@ -13,7 +12,11 @@ import (
 // serveGet answers GET /Users/{id} and /Groups/{id}, with projection and
 // If-None-Match. A group's members are read only when the response
 // includes them, and streamed when it includes them all.
-func (h *Handler) serveGet(w http.ResponseWriter, r *http.Request, st *requestState, rt *schemas.ResourceType, id string) {
+func (h *Handler) serveGet(w http.ResponseWriter, r *http.Request, c *call, typ, id string) error {
+	rt, err := c.scope.ResourceType(typ)
+	if err != nil {
+		return err
+	}
 	q := r.URL.Query()
 	attributes, excluded := q.Get("attributes"), q.Get("excludedAttributes")
 	opts := readOptions(rt, attributes, excluded)
@@ -21,24 +24,23 @@ func (h *Handler) serveGet(w http.ResponseWriter, r *http.Request, st *requestSt
 	if stream {
 		opts.Members = false
 	}
-	res, err := h.store.Get(r.Context(), st.tenant.ID, rt, id, opts)
+	res, err := h.dir.Get(r.Context(), c.scope, typ, id, opts)
 	if err != nil {
-		writeError(w, toSCIMError(h.log, r, err))
-		return
+		return err
 	}
 	w.Header().Set("ETag", etag(res.Meta.Version))
 	if noneMatch(r, res.Meta.Version) {
 		w.Header().Del("Content-Type")
 		w.WriteHeader(http.StatusNotModified)
-		return
+		return nil
 	}
-	w.Header().Set("Location", st.base+rt.Endpoint+"/"+res.ID)
-	obj := parseProjection(rt, attributes, excluded).apply(render(st, rt, res))
+	w.Header().Set("Location", c.base+rt.Endpoint+"/"+res.ID)
+	obj := parseProjection(rt, attributes, excluded).apply(render(c, rt, res))
 	if stream {
-		h.streamMembers(w, r, st, res.ID, obj)
-		return
+		return h.streamMembers(w, r, c, res.ID, obj)
 	}
 	writeJSON(w, http.StatusOK, obj)
+	return nil
 }
 
 // A memberJSON is one element of a group's members, its fields in the
@@ -56,11 +58,10 @@ type memberJSON struct {
 // database fails midway, the response is cut off (the client sees a
 // truncated body, never a complete-looking group without its members). A
 // group without members is written without the attribute.
-func (h *Handler) streamMembers(w http.ResponseWriter, r *http.Request, st *requestState, id string, group map[string]any) {
+func (h *Handler) streamMembers(w http.ResponseWriter, r *http.Request, c *call, id string, group map[string]any) error {
 	head, err := json.Marshal(group)
-	if err != nil || len(head) < 2 {
-		writeError(w, toSCIMError(h.log, r, err))
-		return
+	if err != nil {
+		return err
 	}
 	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(http.StatusOK)
@@ -68,7 +69,7 @@ func (h *Handler) streamMembers(w http.ResponseWriter, r *http.Request, st *requ
 	_, _ = bw.Write(head[:len(head)-1])
 	enc := json.NewEncoder(bw)
 	first := true
-	err = h.store.EachMember(r.Context(), st.tenant.ID, id, func(m storage.Member) error {
+	err = h.dir.EachMember(r.Context(), c.scope, id, func(m storage.Member) error {
 		sep := ","
 		if first { // the attribute opens with its first member
 			sep = `"members":[`
@@ -85,7 +86,7 @@ func (h *Handler) streamMembers(w http.ResponseWriter, r *http.Request, st *requ
 			endpoint = "/Groups/"
 		}
 		// Encode appends a newline, which JSON allows between tokens.
-		return enc.Encode(memberJSON{Ref: st.base + endpoint + m.Value, Display: m.Display, Type: m.Type, Value: m.Value})
+		return enc.Encode(memberJSON{Ref: c.base + endpoint + m.Value, Display: m.Display, Type: m.Type, Value: m.Value})
 	})
 	if err != nil {
 		_ = toSCIMError(h.log, r, err) // logs it without its text reaching the client
@@ -97,6 +98,5 @@ func (h *Handler) streamMembers(w http.ResponseWriter, r *http.Request, st *requ
 	// A group without members has no members attribute (RFC 7643 §2.5).
 	_ = bw.WriteByte('}')
 	_ = bw.Flush()
+	return nil
 }
-
-func asFilterError(err error, target **storage.FilterError) bool { return errors.As(err, target) }

@@ -1,21 +1,15 @@
 package scim
 
 import (
-	"bytes"
-	"context"
 	"crypto/rand"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
-	scimerrors "github.com/elimity-com/scim/errors"
-	"github.com/elimity-com/scim/schema"
-
-	"github.com/scimd/scimd/internal/reqlog"
+	"github.com/scimd/scimd/credentials"
+	"github.com/scimd/scimd/directory"
 	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/storage"
 )
@@ -25,13 +19,22 @@ const (
 	DefaultMaxBodyBytes = 1 << 20 // 1 MiB
 	DefaultMaxResults   = 1000
 	DefaultPageSize     = 100
+	// DefaultPasswordMinLength is the shortest password scimd accepts
+	// unless Config.PasswordMinLength says otherwise.
+	DefaultPasswordMinLength = directory.DefaultPasswordMinLength
 )
+
+// MaxFilterLength caps the length of a filter in bytes.
+const MaxFilterLength = directory.MaxFilterLength
 
 // Config configures NewHandler.
 type Config struct {
 	Store storage.Store
+	// Directory is the service requests are served with; nil means one
+	// over Store, Registry, PasswordMinLength and MaxMultiValues.
+	Directory *directory.Service
 	// Registry hands out tenants' schema sets; nil means one that reads
-	// the definitions from Store.
+	// the definitions from Store. Unused when Directory is set.
 	Registry *schemas.Registry
 	Logger   *slog.Logger
 	// CursorKey signs pagination cursors. Instances behind one load
@@ -55,6 +58,8 @@ type Config struct {
 	// MaxMultiValues limits the values of each multi-valued attribute of
 	// a resource a write leaves (400 invalidValue above it). A group's
 	// members are not counted: MaxPatchMembers bounds them per request.
+	// The directory service applies it: unused when Directory is set,
+	// whose limit applies (and GET /Limits shows).
 	MaxMultiValues int
 	// RateLimit is the sustained number of requests per second each
 	// credential may make, RateBurst the number it may make at once (at
@@ -64,7 +69,8 @@ type Config struct {
 	RateLimit float64
 	RateBurst int
 	// PasswordMinLength is the shortest password, in characters, that a
-	// user may be given; 0 means DefaultPasswordMinLength.
+	// user may be given; 0 means DefaultPasswordMinLength. Unused when
+	// Directory is set.
 	PasswordMinLength int
 	// DocumentationURI is the documentationUri of /ServiceProviderConfig
 	// (RFC 7643 §5), a page for the service's clients; left out when
@@ -76,8 +82,8 @@ type Config struct {
 type Handler struct {
 	cfg     Config
 	store   storage.Store
+	dir     *directory.Service
 	log     *slog.Logger
-	servers serverCache
 	cursors cursorCodec
 	walks   *walkCache
 	touched *touchLog    // when each credential's use was last recorded
@@ -90,18 +96,17 @@ func NewHandler(cfg Config) (*Handler, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("scim: Config needs a Store")
 	}
-	if cfg.Registry == nil {
-		store := cfg.Store
-		cfg.Registry = schemas.NewRegistry(func(ctx context.Context, tenantID string, version int64) ([]byte, error) {
-			return store.TenantSchema(ctx, storage.TenantID(tenantID), version)
-		})
-	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	applyLimitDefaults(&cfg)
-	if cfg.PasswordMinLength <= 0 {
-		cfg.PasswordMinLength = DefaultPasswordMinLength
+	if cfg.Directory == nil {
+		dir, err := directory.New(directory.Config{Store: cfg.Store, Registry: cfg.Registry,
+			PasswordMinLength: cfg.PasswordMinLength, MaxMultiValues: cfg.MaxMultiValues})
+		if err != nil {
+			return nil, err
+		}
+		cfg.Directory = dir
 	}
 	if len(cfg.CursorKey) == 0 {
 		cfg.CursorKey = make([]byte, 32)
@@ -109,13 +114,9 @@ func NewHandler(cfg Config) (*Handler, error) {
 			return nil, err
 		}
 	}
-	// Entra sends booleans as "True"/"False" strings. This switch of the
-	// schema library is process-wide; scimd wants it for every tenant.
-	schema.SetAllowStringValues(true)
-	h := &Handler{cfg: cfg, store: cfg.Store, log: cfg.Logger,
+	h := &Handler{cfg: cfg, store: cfg.Store, dir: cfg.Directory, log: cfg.Logger,
 		cursors: cursorCodec{key: cfg.CursorKey}, walks: newWalkCache(4096),
 		touched: newTouchLog(touchInterval, maxTouched)}
-	h.servers.build = h.newServer
 	if cfg.RateLimit > 0 {
 		h.limiter = newRateLimiter(cfg.RateLimit, cfg.RateBurst)
 	}
@@ -128,90 +129,24 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("/tenants/{tenant}/scim/v2/", h)
 }
 
-// requestState is what scimd knows about a request once its tenant and
-// credential are established.
-type requestState struct {
-	tenant storage.Tenant
-	set    schemas.Set
-	cred   storage.Credential
-	base   string // absolute URL of the tenant's SCIM base, for locations
-	body   []byte
-	head   bool                  // a HEAD request, served as GET
-	err    *scimerrors.ScimError // the error scimd meant, for guardWriter
-	// metadata is what the body of a user's POST, PUT or PATCH says about
-	// the user's metadata, which normalizeBody takes out; nil if nothing.
-	metadata *metadataRequest
-	// answer is the resource scimd answers a successful POST, PUT or
-	// PATCH with, for guardWriter; nil for a PATCH answered with 204.
-	answer *writeAnswer
-}
-
-type stateKey struct{}
-
-func stateOf(ctx context.Context) *requestState {
-	st, _ := ctx.Value(stateKey{}).(*requestState)
-	return st
-}
-
-// fail records the error scimd means to answer and returns it, for
-// handlers called by the elimity server.
-func (h *Handler) fail(r *http.Request, err error) error {
-	e := toSCIMError(h.log, r, err)
-	if st := stateOf(r.Context()); st != nil {
-		st.err = &e
-	}
-	return e
-}
-
-// ServeHTTP authenticates the request, reads its body and dispatches it.
+// ServeHTTP authenticates the request and dispatches it.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("tenant")
-	// The request log names the tenant of the path, authenticated or not,
-	// and the credential once authenticated.
-	reqlog.Annotate(w, name, "")
-	tenant, cred, err := h.authenticate(r, name)
+	c, err := h.begin(w, r)
 	if err != nil {
-		writeError(w, toSCIMError(h.log, r, err))
+		h.writeError(w, r, err)
 		return
 	}
-	reqlog.Annotate(w, "", cred.ID)
-	if h.limiter != nil && !h.limiter.allow(w, tenant.ID, cred.ID) {
-		return
-	}
-	set, err := h.cfg.Registry.ForTenant(r.Context(), string(tenant.ID), tenant.SchemaVersion)
-	if err != nil {
-		writeError(w, toSCIMError(h.log, r, err))
-		return
-	}
-	st := &requestState{tenant: tenant, set: set, cred: cred, base: baseURL(r, name), head: r.Method == http.MethodHead}
-	if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodDelete {
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxBodyBytes))
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			writeError(w, errorf(http.StatusRequestEntityTooLarge, "", "the request body is larger than the limit of "+strconv.FormatInt(h.cfg.MaxBodyBytes, 10)+" bytes"))
-			return
-		}
-		if err != nil {
-			writeError(w, errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidSyntax, "the request body could not be read"))
-			return
-		}
-		if err := checkBody(r, body); err != nil {
-			writeError(w, toSCIMError(h.log, r, err))
-			return
-		}
-		st.body = body
-	}
-	// Every write of the request is the credential's in the audit log.
-	ctx := storage.WithActor(r.Context(), storage.Actor{Kind: storage.ActorSCIM, ID: cred.ID, Name: cred.Name})
-	r = r.WithContext(context.WithValue(ctx, stateKey{}, st))
-	if st.head {
+	if c.head {
 		// HEAD is GET without the body (RFC 9110 §9.3.2): served as GET,
 		// net/http drops the body and keeps the headers, Content-Length
 		// included. r is a copy: net/http still sees the HEAD.
+		r = r.Clone(r.Context())
 		r.Method = http.MethodGet
 	}
 	w.Header().Set("Content-Type", contentType)
-	h.dispatch(w, r, st)
+	if err := h.dispatch(w, r, c); err != nil {
+		h.writeError(w, r, err)
+	}
 }
 
 // baseURL is the absolute URL of a tenant's SCIM base as the client sees it.
@@ -232,102 +167,82 @@ func route(r *http.Request) string {
 	return strings.TrimSuffix(p, "/")
 }
 
-func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, st *requestState) {
+func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, c *call) error {
 	path := route(r)
 	switch path {
 	case "/ServiceProviderConfig":
 		if r.Method != http.MethodGet {
-			writeMethodNotAllowed(w, r, "GET")
-			return
+			return methodNotAllowed(w, c, "GET")
 		}
-		h.serveServiceProviderConfig(w, r, st)
-		return
+		return h.serveServiceProviderConfig(w, r, c)
 	case "/Schemas", "/ResourceTypes":
 		if r.Method != http.MethodGet {
-			writeMethodNotAllowed(w, r, "GET")
-			return
+			return methodNotAllowed(w, c, "GET")
 		}
-		h.serveDiscovery(w, r, st)
-		return
+		return h.serveDiscovery(w, r, c, path, "")
 	case "/Limits":
-		h.serveLimits(w, r)
-		return
+		if r.Method != http.MethodGet {
+			return methodNotAllowed(w, c, "GET")
+		}
+		return h.serveLimits(w)
 	case "/Me":
-		writeError(w, errorf(http.StatusNotImplemented, "", "/Me is not supported: scimd authenticates provisioning clients, not users"))
-		return
+		return errorf(http.StatusNotImplemented, "", "/Me is not supported: scimd authenticates provisioning clients, not users")
 	case "/Bulk":
-		writeError(w, errorf(http.StatusNotImplemented, "", "bulk operations are not supported (see /ServiceProviderConfig)"))
-		return
+		return errorf(http.StatusNotImplemented, "", "bulk operations are not supported (see /ServiceProviderConfig)")
 	case "", "/.search":
-		h.serveRootList(w, r, st, path == "/.search")
-		return
+		return h.serveRootList(w, r, c, path == "/.search")
 	}
-	if r.Method == http.MethodGet && (strings.HasPrefix(path, "/Schemas/") || strings.HasPrefix(path, "/ResourceTypes/")) {
-		h.serveDiscovery(w, r, st)
-		return
+	if id, ok := strings.CutPrefix(path, "/Schemas/"); ok && r.Method == http.MethodGet {
+		return h.serveDiscovery(w, r, c, "/Schemas", id)
+	}
+	if id, ok := strings.CutPrefix(path, "/ResourceTypes/"); ok && r.Method == http.MethodGet {
+		return h.serveDiscovery(w, r, c, "/ResourceTypes", id)
 	}
 	if appRoute(path) {
-		h.serveApps(w, r, st, path)
-		return
+		return h.serveApps(w, r, c, path)
 	}
-	if h.serveAction(w, r, st, path) {
-		return
+	if done, err := h.serveAction(w, r, c, path); done {
+		return err
 	}
-	for _, rt := range st.set.ResourceTypes() {
+	for _, rt := range c.scope.Set.ResourceTypes() {
+		typ := rt.Name
 		switch {
 		case path == rt.Endpoint && r.Method == http.MethodGet:
-			h.serveList(w, r, st, &rt, false)
-			return
+			return h.serveList(w, r, c, typ, false)
+		case path == rt.Endpoint && r.Method == http.MethodPost:
+			return h.createResource(w, r, c, typ)
 		case path == rt.Endpoint+"/.search":
 			if r.Method != http.MethodPost {
-				writeMethodNotAllowed(w, r, "POST")
-				return
+				return methodNotAllowed(w, c, "POST")
 			}
-			h.serveList(w, r, st, &rt, true)
-			return
-		case strings.HasPrefix(path, rt.Endpoint+"/") && r.Method == http.MethodGet:
-			h.serveGet(w, r, st, &rt, strings.TrimPrefix(path, rt.Endpoint+"/"))
-			return
+			return h.serveList(w, r, c, typ, true)
+		}
+		id, ok := strings.CutPrefix(path, rt.Endpoint+"/")
+		if !ok || id == "" || strings.Contains(id, "/") {
+			continue
+		}
+		switch r.Method {
+		case http.MethodGet:
+			return h.serveGet(w, r, c, typ, id)
+		case http.MethodPut:
+			return h.replaceResource(w, r, c, typ, id)
+		case http.MethodPatch:
+			return h.patchResource(w, r, c, typ, id)
+		case http.MethodDelete:
+			return h.deleteResource(w, r, c, typ, id)
 		}
 	}
-	srv, err := h.servers.get(st.tenant.ID, st.set, st.base)
-	if err != nil {
-		writeError(w, toSCIMError(h.log, r, err))
-		return
-	}
-	if st.body != nil {
-		body, err := normalizeBody(r, st, h.checkPatchLimits)
-		if err != nil {
-			writeError(w, toSCIMError(h.log, r, err))
-			return
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		r.ContentLength = int64(len(body))
-	}
-	srv.ServeHTTP(&guardWriter{ResponseWriter: w, st: st}, stripToV2(r))
+	return errorf(http.StatusNotFound, "", "Specified endpoint does not exist.")
 }
 
-// stripToV2 makes the request path start at /v2, as the elimity server
-// expects.
-func stripToV2(r *http.Request) *http.Request {
-	r2 := r.Clone(r.Context())
-	r2.URL.Path = "/v2" + route(r)
-	r2.URL.RawPath = ""
-	return r2
-}
-
-// writeMethodNotAllowed answers 405 with an Allow header, which lists
-// HEAD wherever it lists GET.
-func writeMethodNotAllowed(w http.ResponseWriter, r *http.Request, allow string) {
+// methodNotAllowed answers 405 with an Allow header, which lists HEAD
+// wherever it lists GET.
+func methodNotAllowed(w http.ResponseWriter, c *call, allow string) error {
 	if strings.Contains(allow, http.MethodGet) && !strings.Contains(allow, http.MethodHead) {
 		allow = strings.Replace(allow, http.MethodGet, http.MethodGet+", "+http.MethodHead, 1)
 	}
-	method := r.Method
-	if st := stateOf(r.Context()); st != nil && st.head {
-		method = http.MethodHead
-	}
 	w.Header().Set("Allow", allow)
-	writeError(w, errorf(http.StatusMethodNotAllowed, "", method+" is not allowed here; use "+allow))
+	return errorf(http.StatusMethodNotAllowed, "", c.method+" is not allowed here; use "+allow)
 }
 
 // authenticate finds the tenant named in the path and the credential of
@@ -341,7 +256,7 @@ func (h *Handler) authenticate(r *http.Request, tenantName string) (storage.Tena
 	if len(auth) <= len(prefix) || !strings.EqualFold(auth[:len(prefix)], prefix) {
 		return storage.Tenant{}, storage.Credential{}, unauthorized
 	}
-	tenant, cred, err := h.store.Authenticate(r.Context(), tenantName, HashToken(strings.TrimSpace(auth[len(prefix):])))
+	tenant, cred, err := h.store.Authenticate(r.Context(), tenantName, credentials.HashToken(strings.TrimSpace(auth[len(prefix):])))
 	if errors.Is(err, storage.ErrNotFound) {
 		return tenant, cred, unauthorized
 	}

@@ -5,11 +5,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/scimd/scimd/schemas"
-
 	scimerrors "github.com/elimity-com/scim/errors"
 	"github.com/scim2/filter-parser/v2"
 
+	"github.com/scimd/scimd/directory"
+	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/storage"
 )
 
@@ -19,7 +19,7 @@ const (
 	DefaultMaxFilterTerms     = storage.MaxFilterTerms
 	DefaultMaxPatchOperations = 1000
 	DefaultMaxPatchMembers    = 10000
-	DefaultMaxMultiValues     = 50
+	DefaultMaxMultiValues     = directory.DefaultMaxMultiValues
 )
 
 // applyLimitDefaults gives every zero (or negative) limit of cfg its
@@ -56,7 +56,7 @@ func (h *Handler) limitedFilter(s string) (filter.Expression, error) {
 		return nil, errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidFilter,
 			"the filter is "+strconv.Itoa(n)+" bytes long; the limit is "+strconv.Itoa(h.cfg.MaxFilterBytes)+" bytes")
 	}
-	e, err := parseFilter(s)
+	e, err := directory.ParseFilter(s)
 	if err != nil {
 		return nil, err
 	}
@@ -67,11 +67,14 @@ func (h *Handler) limitedFilter(s string) (filter.Expression, error) {
 	return e, nil
 }
 
-// checkPatchLimits refuses a PATCH body (its Operations list, as decoded)
-// with more operations than MaxPatchOperations or more member values,
+// checkPatchLimits refuses a PATCH body (as decoded) whose Operations list
+// has more operations than MaxPatchOperations or more member values,
 // summed over its operations, than MaxPatchMembers. Nothing has been
 // changed when it refuses.
-func (h *Handler) checkPatchLimits(ops []any) error {
+func (h *Handler) checkPatchLimits(body any) error {
+	doc, _ := body.(map[string]any)
+	opsKey, _ := keyOf(doc, "Operations")
+	ops, _ := doc[opsKey].([]any)
 	if len(ops) > h.cfg.MaxPatchOperations {
 		return errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidValue,
 			"the request has "+strconv.Itoa(len(ops))+" PATCH operations; the limit is "+strconv.Itoa(h.cfg.MaxPatchOperations)+" per request: split it")
@@ -128,4 +131,14 @@ func patchMembers(o any) int {
 		}
 	}
 	return n
+}
+
+// keyOf returns the key of m that equals key without regard to case.
+func keyOf(m map[string]any, key string) (string, bool) {
+	for k := range m {
+		if strings.EqualFold(k, key) {
+			return k, true
+		}
+	}
+	return "", false
 }

@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/scimd/scimd/credentials"
 	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
 	"github.com/scimd/scimd/storage/mysql/mysqltest"
@@ -82,7 +83,7 @@ func serveLimited(t testing.TB, store storage.Store, cfg scim.Config) (*limitCli
 		t.Fatal(err)
 	}
 	newCred := func() *limitClient {
-		token, hash, err := scim.NewToken()
+		token, hash, err := credentials.NewToken()
 		if err != nil {
 			t.Fatal(err)
 		}

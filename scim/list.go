@@ -3,6 +3,7 @@ package scim
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -144,16 +145,18 @@ func (h *Handler) query(rt *schemas.ResourceType, p listParams) (storage.Query, 
 }
 
 // serveList answers GET /Users, GET /Groups and POST .../.search.
-func (h *Handler) serveList(w http.ResponseWriter, r *http.Request, st *requestState, rt *schemas.ResourceType, search bool) {
-	p, err := h.listParams(r, st, search)
+func (h *Handler) serveList(w http.ResponseWriter, r *http.Request, c *call, typ string, search bool) error {
+	rt, err := c.scope.ResourceType(typ)
 	if err != nil {
-		writeError(w, toSCIMError(h.log, r, err))
-		return
+		return err
+	}
+	p, err := h.listParams(r, c, search)
+	if err != nil {
+		return err
 	}
 	q, fp, err := h.query(rt, p)
 	if err != nil {
-		writeError(w, toSCIMError(h.log, r, err))
-		return
+		return err
 	}
 	resp := map[string]any{"schemas": []string{listResponseURN}}
 	var page storage.Page
@@ -162,29 +165,26 @@ func (h *Handler) serveList(w http.ResponseWriter, r *http.Request, st *requestS
 		// the first page, so later pages cost what they return.
 		q.Keyset, q.Total = true, *p.cursor == ""
 		if *p.cursor != "" {
-			if q.Cursor, err = h.cursors.decode(st.tenant.ID, fp, *p.cursor); err != nil {
-				writeError(w, toSCIMError(h.log, r, err))
-				return
+			if q.Cursor, err = h.cursors.decode(c.scope.Tenant.ID, fp, *p.cursor); err != nil {
+				return err
 			}
 		}
-		if page, err = h.store.List(r.Context(), st.tenant.ID, rt, q); err != nil {
-			writeError(w, toSCIMError(h.log, r, err))
-			return
+		if page, err = h.dir.List(r.Context(), c.scope, typ, q); err != nil {
+			return err
 		}
 		if page.NextCursor != "" {
-			resp["nextCursor"] = h.cursors.encode(st.tenant.ID, fp, page.NextCursor)
+			resp["nextCursor"] = h.cursors.encode(c.scope.Tenant.ID, fp, page.NextCursor)
 		}
 	} else {
-		if page, err = h.indexPage(r, st, rt, q, fp); err != nil {
-			writeError(w, toSCIMError(h.log, r, err))
-			return
+		if page, err = h.indexPage(r, c, typ, q, fp); err != nil {
+			return err
 		}
 		resp["startIndex"] = q.StartIndex
 	}
 	proj := parseProjection(rt, p.attributes, p.excluded)
 	resources := make([]any, 0, len(page.Resources))
 	for _, res := range page.Resources {
-		resources = append(resources, proj.apply(render(st, rt, res)))
+		resources = append(resources, proj.apply(render(c, rt, res)))
 	}
 	if page.Total >= 0 {
 		resp["totalResults"] = page.Total
@@ -192,42 +192,44 @@ func (h *Handler) serveList(w http.ResponseWriter, r *http.Request, st *requestS
 	resp["itemsPerPage"] = len(resources)
 	resp["Resources"] = resources
 	writeJSON(w, http.StatusOK, resp)
+	return nil
 }
 
 // indexPage serves startIndex/count. When an earlier page of the same
 // query ended just before startIndex, it continues from that keyset
 // position, so a sequential walk costs the same on every page.
-func (h *Handler) indexPage(r *http.Request, st *requestState, rt *schemas.ResourceType, q storage.Query, fp string) (storage.Page, error) {
+func (h *Handler) indexPage(r *http.Request, c *call, typ string, q storage.Query, fp string) (storage.Page, error) {
+	tenant := c.scope.Tenant.ID
 	if q.StartIndex > 1 && q.Count > 0 {
-		if w, ok := h.walks.get(walkKey{tenant: st.tenant.ID, query: fp, start: q.StartIndex}); ok {
+		if w, ok := h.walks.get(walkKey{tenant: tenant, query: fp, start: q.StartIndex}); ok {
 			kq := q
 			kq.Keyset, kq.Cursor = true, w.cursor
-			page, err := h.store.List(r.Context(), st.tenant.ID, rt, kq)
+			page, err := h.dir.List(r.Context(), c.scope, typ, kq)
 			if err == nil {
 				// A walk reports the total its first page counted.
 				page.Total = w.total
-				h.rememberWalk(st, fp, q.StartIndex+len(page.Resources), page)
+				h.rememberWalk(tenant, fp, q.StartIndex+len(page.Resources), page)
 				return page, nil
 			}
 		}
 	}
 	q.Keyset = false
-	page, err := h.store.List(r.Context(), st.tenant.ID, rt, q)
+	page, err := h.dir.List(r.Context(), c.scope, typ, q)
 	if err == nil {
-		h.rememberWalk(st, fp, q.StartIndex+len(page.Resources), page)
+		h.rememberWalk(tenant, fp, q.StartIndex+len(page.Resources), page)
 	}
 	return page, err
 }
 
-func (h *Handler) rememberWalk(st *requestState, fp string, next int, page storage.Page) {
+func (h *Handler) rememberWalk(tenant storage.TenantID, fp string, next int, page storage.Page) {
 	if page.NextCursor != "" {
-		h.walks.put(walkKey{tenant: st.tenant.ID, query: fp, start: next}, walkEntry{cursor: page.NextCursor, total: page.Total})
+		h.walks.put(walkKey{tenant: tenant, query: fp, start: next}, walkEntry{cursor: page.NextCursor, total: page.Total})
 	}
 }
 
-func (h *Handler) listParams(r *http.Request, st *requestState, search bool) (listParams, error) {
+func (h *Handler) listParams(r *http.Request, c *call, search bool) (listParams, error) {
 	if search {
-		return h.parseSearchBody(st.body)
+		return h.parseSearchBody(c.body)
 	}
 	return h.parseListQuery(r)
 }
@@ -235,41 +237,36 @@ func (h *Handler) listParams(r *http.Request, st *requestState, search bool) (li
 // serveRootList answers GET / and POST /.search over users and groups,
 // users first. A filter attribute that one type lacks matches nothing of
 // that type.
-func (h *Handler) serveRootList(w http.ResponseWriter, r *http.Request, st *requestState, search bool) {
+func (h *Handler) serveRootList(w http.ResponseWriter, r *http.Request, c *call, search bool) error {
 	if (search && r.Method != http.MethodPost) || (!search && r.Method != http.MethodGet) {
-		writeMethodNotAllowed(w, r, map[bool]string{true: "POST", false: "GET"}[search])
-		return
+		return methodNotAllowed(w, c, map[bool]string{true: "POST", false: "GET"}[search])
 	}
-	p, err := h.listParams(r, st, search)
+	p, err := h.listParams(r, c, search)
 	if err == nil && p.cursor != nil {
 		err = errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidValue, "cursor pagination is offered per resource type: use /Users or /Groups")
 	}
 	if err != nil {
-		writeError(w, toSCIMError(h.log, r, err))
-		return
+		return err
 	}
 	resources := []any{}
 	total, skip, matched := 0, 0, false
 	var sortErr error // the first type's refusal of sortBy
-	for _, rt := range st.set.ResourceTypes() {
+	for _, rt := range c.scope.Set.ResourceTypes() {
 		q, _, err := h.query(&rt, p)
 		if err != nil {
-			writeError(w, toSCIMError(h.log, r, err))
-			return
+			return err
 		}
 		counted := q
 		counted.Count = 0
-		page, err := h.store.List(r.Context(), st.tenant.ID, &rt, counted)
-		var fe *storage.FilterError
-		if asFilterError(err, &fe) {
+		page, err := h.dir.List(r.Context(), c.scope, rt.Name, counted)
+		if fe, ok := errors.AsType[*storage.FilterError](err); ok {
 			if fe.SortBy && sortErr == nil {
 				sortErr = err
 			}
 			continue
 		}
 		if err != nil {
-			writeError(w, toSCIMError(h.log, r, err))
-			return
+			return err
 		}
 		matched = true
 		start := q.StartIndex - skip // position within this type
@@ -280,24 +277,21 @@ func (h *Handler) serveRootList(w http.ResponseWriter, r *http.Request, st *requ
 			continue
 		}
 		q.StartIndex, q.Count = max(start, 1), want
-		page, err = h.store.List(r.Context(), st.tenant.ID, &rt, q)
-		if err != nil {
-			writeError(w, toSCIMError(h.log, r, err))
-			return
+		if page, err = h.dir.List(r.Context(), c.scope, rt.Name, q); err != nil {
+			return err
 		}
 		proj := parseProjection(&rt, p.attributes, p.excluded)
 		for _, res := range page.Resources {
-			resources = append(resources, proj.apply(render(st, &rt, res)))
+			resources = append(resources, proj.apply(render(c, &rt, res)))
 		}
 	}
 	if !matched && sortErr != nil {
-		writeError(w, toSCIMError(h.log, r, sortErr))
-		return
+		return sortErr
 	}
 	if !matched {
-		writeError(w, errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidFilter, "the filter names an attribute that neither User nor Group has"))
-		return
+		return errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidFilter, "the filter names an attribute that neither User nor Group has")
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"schemas": []string{listResponseURN}, "totalResults": total,
 		"startIndex": max(p.startIndex, 1), "itemsPerPage": len(resources), "Resources": resources})
+	return nil
 }

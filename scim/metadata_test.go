@@ -16,7 +16,6 @@ import (
 
 	"github.com/scimd/scimd/conformance"
 	"github.com/scimd/scimd/schemas"
-	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
 	"github.com/scimd/scimd/storage/mysql/mysqltest"
 	"github.com/scimd/scimd/storage/sqlite"
@@ -462,7 +461,7 @@ func testHTTPLookup(t *testing.T, c *mdClient) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := scim.ApplyDefinition(ctx, c.store, tenant, []byte(`{"User":[{"name":"badgeId","type":"string","identifier":true}]}`)); err != nil {
+	if _, err := applyDefinition(ctx, c.store, tenant, []byte(`{"User":[{"name":"badgeId","type":"string","identifier":true}]}`)); err != nil {
 		t.Fatal(err)
 	}
 	if tenant, err = c.store.Tenant(ctx, name); err != nil {

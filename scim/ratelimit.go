@@ -52,20 +52,19 @@ func newRateLimiter(perSecond float64, burst int) *rateLimiter {
 }
 
 // allow takes a token from the credential's bucket. When there is none it
-// answers 429 Too Many Requests with Retry-After, in whole seconds, and
-// returns false.
-func (l *rateLimiter) allow(w http.ResponseWriter, tenant storage.TenantID, cred string) bool {
+// sets Retry-After, in whole seconds, and returns the 429 Too Many
+// Requests error to answer.
+func (l *rateLimiter) allow(w http.ResponseWriter, tenant storage.TenantID, cred string) error {
 	now := time.Now()
 	wait, ok := l.take(bucketKey{tenant, cred}, now)
 	if ok {
-		return true
+		return nil
 	}
 	secs := max(1, int(math.Ceil(wait.Seconds())))
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	writeError(w, errorf(http.StatusTooManyRequests, "",
+	return errorf(http.StatusTooManyRequests, "",
 		"too many requests: this credential may make "+strconv.FormatFloat(float64(l.limit), 'g', -1, 64)+
-			" requests per second (bursts of "+strconv.Itoa(l.burst)+"); retry after "+strconv.Itoa(secs)+" s"))
-	return false
+			" requests per second (bursts of "+strconv.Itoa(l.burst)+"); retry after "+strconv.Itoa(secs)+" s")
 }
 
 // take reserves a token at now, or says how long until one is free.

@@ -1,6 +1,8 @@
 package scim
 
 import (
+	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
@@ -52,13 +54,16 @@ func TestRateLimiterBuckets(t *testing.T) {
 // at least 1, and a SCIM error body.
 func TestRateLimiterRetryAfter(t *testing.T) {
 	l := newRateLimiter(0.01, 1)
-	if w := httptest.NewRecorder(); !l.allow(w, "t", "c") {
-		t.Fatalf("first request refused: %d", w.Code)
+	if err := l.allow(httptest.NewRecorder(), "t", "c"); err != nil {
+		t.Fatalf("first request refused: %v", err)
 	}
 	w := httptest.NewRecorder()
-	if l.allow(w, "t", "c") {
+	err := l.allow(w, "t", "c")
+	if err == nil {
 		t.Fatal("second request allowed")
 	}
+	h := &Handler{log: slog.New(slog.DiscardHandler)}
+	h.writeError(w, httptest.NewRequest(http.MethodGet, "/", nil), err)
 	if w.Code != 429 {
 		t.Errorf("status %d, want 429", w.Code)
 	}

@@ -4,9 +4,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/elimity-com/scim/schema"
 	"github.com/scim2/filter-parser/v2"
 
+	"github.com/scimd/scimd/directory"
 	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/storage"
 )
@@ -18,15 +18,10 @@ const timeFormat = "2006-01-02T15:04:05Z07:00"
 // render is a stored resource as the client sees it: the document without
 // write-only values, with id, schemas, meta, and the members of a group or
 // the groups of a user when they were loaded.
-func render(st *requestState, rt *schemas.ResourceType, res storage.Resource) map[string]any {
-	out := make(map[string]any, len(res.Attributes)+5)
-	for k, v := range res.Attributes {
-		out[k] = v
-	}
-	stripNever(rt, out)
+func render(c *call, rt *schemas.ResourceType, res storage.Resource) map[string]any {
+	out := directory.Visible(rt, res.Attributes)
 	if rt.Name == schemas.UserType {
-		appsOf(st, res, out)
-		deriveStatus(rt, out)
+		appsOf(c, res, out)
 	}
 	out["id"] = res.ID
 	list := []any{rt.Schema.ID}
@@ -40,7 +35,7 @@ func render(st *requestState, rt *schemas.ResourceType, res storage.Resource) ma
 		"resourceType": rt.Name,
 		"created":      res.Meta.Created.UTC().Format(timeFormat),
 		"lastModified": res.Meta.LastModified.UTC().Format(timeFormat),
-		"location":     st.base + rt.Endpoint + "/" + res.ID,
+		"location":     c.base + rt.Endpoint + "/" + res.ID,
 		"version":      etag(res.Meta.Version),
 	}
 	// An empty members or groups list is left out, as every unassigned
@@ -52,7 +47,7 @@ func render(st *requestState, rt *schemas.ResourceType, res storage.Resource) ma
 			if m.Type == schemas.GroupType {
 				endpoint = "/Groups/"
 			}
-			member := map[string]any{"value": m.Value, "type": m.Type, "$ref": st.base + endpoint + m.Value}
+			member := map[string]any{"value": m.Value, "type": m.Type, "$ref": c.base + endpoint + m.Value}
 			if m.Display != "" {
 				member["display"] = m.Display
 			}
@@ -63,105 +58,11 @@ func render(st *requestState, rt *schemas.ResourceType, res storage.Resource) ma
 	if rt.Name == schemas.UserType && len(res.Groups) > 0 {
 		groups := make([]any, len(res.Groups))
 		for i, g := range res.Groups {
-			groups[i] = map[string]any{"value": g.Value, "display": g.Display, "type": g.Type, "$ref": st.base + "/Groups/" + g.Value}
+			groups[i] = map[string]any{"value": g.Value, "display": g.Display, "type": g.Type, "$ref": c.base + "/Groups/" + g.Value}
 		}
 		out["groups"] = groups
 	}
 	return out
-}
-
-// Visible returns a copy of a stored document as clients may see it: as
-// SCIM responses show it (stripNever), without values that are never
-// returned (password) or that the tenant's schema no longer declares, and
-// for a user with its lifecycle status, derived for documents stored
-// before scimd kept one (deriveStatus). Nested values are shared with doc.
-func Visible(rt *schemas.ResourceType, doc map[string]any) map[string]any {
-	out := make(map[string]any, len(doc))
-	for k, v := range doc {
-		out[k] = v
-	}
-	stripNever(rt, out)
-	if rt.Name == schemas.UserType {
-		deriveStatus(rt, out)
-	}
-	return out
-}
-
-// stripNever removes attributes whose definition says they are never
-// returned (password), and extension values the tenant's schema no longer
-// declares (a removed custom attribute, a removed extension).
-func stripNever(rt *schemas.ResourceType, doc map[string]any) {
-	for _, a := range rt.Schema.Attributes {
-		if a.Returned() == "never" {
-			delete(doc, a.Name())
-		} else if v, ok := doc[a.Name()]; ok {
-			doc[a.Name()] = withoutNeverSubs(a, v)
-		}
-	}
-	declared := make(map[string]bool, len(rt.Extensions))
-	for _, e := range rt.Extensions {
-		declared[e.Schema.ID] = true
-		ext, ok := doc[e.Schema.ID].(map[string]any)
-		if !ok {
-			continue
-		}
-		kept := make(map[string]any, len(ext))
-		for _, a := range e.Schema.Attributes {
-			if v, ok := ext[a.Name()]; ok && a.Returned() != "never" {
-				kept[a.Name()] = withoutNeverSubs(a, v)
-			}
-		}
-		if len(kept) == 0 {
-			delete(doc, e.Schema.ID)
-		} else {
-			doc[e.Schema.ID] = kept
-		}
-	}
-	for k := range doc {
-		if strings.HasPrefix(k, "urn:") && !declared[k] {
-			delete(doc, k)
-		}
-	}
-}
-
-// withoutNeverSubs returns v, a value of attribute a, without the
-// sub-attributes that are never returned (a secret inside a complex or
-// multi-valued complex custom attribute). It copies what it changes: the
-// stored document stays whole.
-func withoutNeverSubs(a schema.CoreAttribute, v any) any {
-	if !a.HasSubAttributes() {
-		return v
-	}
-	var never []string
-	for _, sub := range a.SubAttributes() {
-		if sub.Returned() == "never" {
-			never = append(never, sub.Name())
-		}
-	}
-	if len(never) == 0 {
-		return v
-	}
-	strip := func(x any) any {
-		m, ok := x.(map[string]any)
-		if !ok {
-			return x
-		}
-		out := make(map[string]any, len(m))
-		for k, sv := range m {
-			if !slices.ContainsFunc(never, func(n string) bool { return strings.EqualFold(n, k) }) {
-				out[k] = sv
-			}
-		}
-		return out
-	}
-	if list, ok := v.([]any); ok {
-		out := make([]any, len(list))
-		for i, x := range list {
-			out[i] = strip(x)
-		}
-		return out
-	}
-	return strip(v)
 }
 
 // A projection is what the attributes and excludedAttributes parameters
@@ -191,7 +92,7 @@ func parseProjection(rt *schemas.ResourceType, attributes, excluded string) proj
 func metadataList(list string) []string {
 	var out []string
 	for _, name := range strings.Split(list, ",") {
-		if key, ok, err := metadataPath(strings.TrimSpace(name)); ok && err == nil {
+		if key, ok := metadataKey(strings.TrimSpace(name)); ok {
 			out = append(out, key)
 		}
 	}
@@ -454,23 +355,26 @@ func readOptions(rt *schemas.ResourceType, attributes, excluded string) storage.
 	}
 }
 
-// deriveStatus gives a user stored before scimd kept a lifecycle status
-// the status its active attribute implies. stripNever made the extension
-// object a copy, so it can be changed.
-func deriveStatus(rt *schemas.ResourceType, doc map[string]any) {
-	for _, e := range rt.Extensions {
-		if e.Schema.ID != schemas.ScimdUserURN {
-			continue
-		}
-		ext, _ := doc[schemas.ScimdUserURN].(map[string]any)
-		if _, ok := ext[schemas.AttrStatus]; ok {
-			return
-		}
-		if ext == nil {
-			ext = map[string]any{}
-		}
-		ext[schemas.AttrStatus] = statusOf(doc)
-		doc[schemas.ScimdUserURN] = ext
+// metadataKey reads a name of an attributes or excludedAttributes list
+// that names a user's metadata: "metadata" (key "") or "metadata.KEY", in
+// any case, with the key normalized as storage keeps it.
+func metadataKey(name string) (string, bool) {
+	lower := strings.ToLower(name)
+	if lower == storage.MetadataAttribute {
+		return "", true
+	}
+	if !strings.HasPrefix(lower, storage.MetadataAttribute+".") {
+		return "", false
+	}
+	key, err := storage.NormalizeMetadataKey(name[len(storage.MetadataAttribute)+1:])
+	return key, err == nil
+}
+
+// setMetadata sets a rendered user's metadata; an empty object is none.
+func setMetadata(doc, m map[string]any) {
+	if len(m) == 0 {
+		delete(doc, storage.MetadataAttribute)
 		return
 	}
+	doc[storage.MetadataAttribute] = m
 }

@@ -1,6 +1,7 @@
 package scim_test
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/scimd/scimd/conformance"
+	"github.com/scimd/scimd/credentials"
+	"github.com/scimd/scimd/directory"
 	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
 	"github.com/scimd/scimd/storage/mysql/mysqltest"
@@ -46,7 +49,7 @@ func newTargets(t *testing.T, store storage.Store, logger *slog.Logger) func(t *
 		if err != nil {
 			t.Fatal(err)
 		}
-		token, hash, err := scim.NewToken()
+		token, hash, err := credentials.NewToken()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -69,4 +72,13 @@ func TestHTTPMySQL(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	s := mysqltest.StoreFactory(t)(t)
 	conformance.RunHTTPTests(t, newTargets(t, s, logger))
+}
+
+// applyDefinition sets a tenant's schema as the CLI does.
+func applyDefinition(ctx context.Context, store storage.Store, tn storage.Tenant, raw []byte) (int64, error) {
+	dir, err := directory.New(directory.Config{Store: store})
+	if err != nil {
+		return 0, err
+	}
+	return dir.ApplyDefinition(ctx, tn, storage.Actor{Kind: storage.ActorCLI}, raw)
 }

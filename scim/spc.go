@@ -14,7 +14,7 @@ const spcURN = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
 // Every feature it advertises is one scimd implements; the library's own
 // version hard-codes sort and etag as unsupported, so scimd serves this
 // endpoint itself.
-func (h *Handler) serveServiceProviderConfig(w http.ResponseWriter, _ *http.Request, st *requestState) {
+func (h *Handler) serveServiceProviderConfig(w http.ResponseWriter, _ *http.Request, c *call) error {
 	spc := map[string]any{
 		"schemas":        []string{spcURN},
 		"patch":          map[string]any{"supported": true},
@@ -38,7 +38,7 @@ func (h *Handler) serveServiceProviderConfig(w http.ResponseWriter, _ *http.Requ
 		}},
 		"meta": map[string]any{
 			"resourceType": "ServiceProviderConfig",
-			"location":     st.base + "/ServiceProviderConfig",
+			"location":     c.base + "/ServiceProviderConfig",
 			"created":      startTime.Format(timeFormat),
 			"lastModified": startTime.Format(timeFormat),
 		},
@@ -47,6 +47,7 @@ func (h *Handler) serveServiceProviderConfig(w http.ResponseWriter, _ *http.Requ
 		spc["documentationUri"] = h.cfg.DocumentationURI
 	}
 	writeJSON(w, http.StatusOK, spc)
+	return nil
 }
 
 // startTime dates the configuration: it is what this process serves.

@@ -58,7 +58,7 @@ func testUniqueEmailsHTTP(t *testing.T, store storage.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := scim.ApplyDefinition(t.Context(), store, tn, []byte(`{"uniqueEmails": true}`)); err != nil {
+	if _, err := applyDefinition(t.Context(), store, tn, []byte(`{"uniqueEmails": true}`)); err != nil {
 		t.Fatalf("ApplyDefinition: %v", err)
 	}
 	emails := func(name, email string) map[string]any {
@@ -261,7 +261,7 @@ func testTenantSchema(t *testing.T, store storage.Store) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return scim.ApplyDefinition(ctx, store, tn, []byte(def))
+		return applyDefinition(ctx, store, tn, []byte(def))
 	}
 	mustApply := func(def string, want int64) {
 		t.Helper()

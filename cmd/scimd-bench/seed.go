@@ -8,8 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/scimd/scimd/credentials"
 	"github.com/scimd/scimd/schemas"
-	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
 )
 
@@ -158,7 +158,7 @@ func newTenant(ctx context.Context, store storage.Store, name string) (storage.T
 	if err != nil {
 		return "", "", fmt.Errorf("create tenant %s: %w", name, err)
 	}
-	token, hash, err := scim.NewToken()
+	token, hash, err := credentials.NewToken()
 	if err != nil {
 		return "", "", err
 	}

@@ -7,7 +7,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/scimd/scimd/scim"
+	"github.com/scimd/scimd/directory"
 	"github.com/scimd/scimd/storage"
 )
 
@@ -40,7 +40,11 @@ var schemaCommands = map[string]func() command{
 				if err != nil {
 					return err
 				}
-				d, version, err := scim.TenantDefinition(ctx, store, t)
+				dir, err := directory.New(directory.Config{Store: store})
+				if err != nil {
+					return err
+				}
+				d, version, err := dir.TenantDefinition(ctx, t)
 				if err != nil {
 					return fmt.Errorf("read the schema of %s: %w", tenant, err)
 				}
@@ -66,7 +70,11 @@ var schemaCommands = map[string]func() command{
 				if err != nil {
 					return err
 				}
-				version, err := scim.ApplyDefinition(ctx, store, t, raw)
+				dir, err := directory.New(directory.Config{Store: store})
+				if err != nil {
+					return err
+				}
+				version, err := dir.ApplyDefinition(ctx, t, storage.ActorFrom(ctx), raw)
 				if err != nil {
 					return fmt.Errorf("set the schema of %s: %w", tenant, err)
 				}

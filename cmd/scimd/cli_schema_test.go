@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scimd/scimd/directory"
 	"github.com/scimd/scimd/schemas"
-	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
 )
 
@@ -97,7 +97,11 @@ func testSchemaCommands(t *testing.T, db string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, version, err := scim.TenantDefinition(t.Context(), s, tn)
+	svc, err := directory.New(directory.Config{Store: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, version, err := svc.TenantDefinition(t.Context(), tn)
 	if err != nil || version != 1 {
 		t.Fatalf("TenantDefinition: version %d, %v", version, err)
 	}

@@ -9,7 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/scimd/scimd/scim"
+	"github.com/scimd/scimd/credentials"
 	"github.com/scimd/scimd/storage"
 )
 
@@ -142,7 +142,7 @@ func createTenantWithToken(ctx context.Context, store storage.Store, name string
 		}
 		return "", fmt.Errorf("create tenant %s: %w", name, err)
 	}
-	token, hash, err := scim.NewToken()
+	token, hash, err := credentials.NewToken()
 	if err == nil {
 		_, err = store.CreateCredential(ctx, t.ID, firstCredential, hash)
 	}

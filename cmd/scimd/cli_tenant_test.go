@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scimd/scimd/scim"
+	"github.com/scimd/scimd/credentials"
 	"github.com/scimd/scimd/storage"
 )
 
@@ -139,7 +139,7 @@ func TestTenantDelete(t *testing.T) {
 	if _, err := s.Tenant(t.Context(), "acme"); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("Tenant(acme) after delete: %v, want ErrNotFound", err)
 	}
-	if _, err := s.CredentialByHash(t.Context(), tn.ID, scim.HashToken(created.Token)); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := s.CredentialByHash(t.Context(), tn.ID, credentials.HashToken(created.Token)); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("the deleted tenant's token still authenticates: %v", err)
 	}
 	if _, err := s.Tenant(t.Context(), "keep"); err != nil {

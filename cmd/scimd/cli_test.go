@@ -13,12 +13,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scimd/scimd/scim"
+	"github.com/scimd/scimd/credentials"
 	"github.com/scimd/scimd/storage"
 )
 
 // tokenPattern matches a token anywhere in a text.
-var tokenPattern = regexp.MustCompile(regexp.QuoteMeta(scim.TokenPrefix) + `[A-Za-z0-9_-]{43}`)
+var tokenPattern = regexp.MustCompile(regexp.QuoteMeta(credentials.TokenPrefix) + `[A-Za-z0-9_-]{43}`)
 
 // scimd runs the command line args against db (given as SCIMD_DB) and
 // returns what it printed. It fails the test if a token appears on stderr.
@@ -66,15 +66,15 @@ func failScimd(t *testing.T, db string, wantUsage bool, want string, args ...str
 // credential named credName of tenant, and returns that credential.
 func checkToken(t *testing.T, s storage.Store, tenant, token, credName string) storage.Credential {
 	t.Helper()
-	rest, ok := strings.CutPrefix(token, scim.TokenPrefix)
+	rest, ok := strings.CutPrefix(token, credentials.TokenPrefix)
 	if raw, err := base64.RawURLEncoding.DecodeString(rest); !ok || err != nil || len(raw) != 32 {
-		t.Errorf("token %q is not %s and 32 bytes of base64url", token, scim.TokenPrefix)
+		t.Errorf("token %q is not %s and 32 bytes of base64url", token, credentials.TokenPrefix)
 	}
 	tn, err := s.Tenant(t.Context(), tenant)
 	if err != nil {
 		t.Fatalf("Tenant(%s): %v", tenant, err)
 	}
-	c, err := s.CredentialByHash(t.Context(), tn.ID, scim.HashToken(token))
+	c, err := s.CredentialByHash(t.Context(), tn.ID, credentials.HashToken(token))
 	if err != nil {
 		t.Fatalf("CredentialByHash of the printed token: %v", err)
 	}
@@ -176,7 +176,7 @@ func TestCLIMySQL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CredentialByHash(t.Context(), tn.ID, scim.HashToken(okta.Token)); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := s.CredentialByHash(t.Context(), tn.ID, credentials.HashToken(okta.Token)); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("a revoked token still authenticates: %v", err)
 	}
 	var list []struct {
@@ -188,7 +188,7 @@ func TestCLIMySQL(t *testing.T) {
 		t.Errorf("token list = %+v, want default valid, okta revoked", list)
 	}
 	mustScimd(t, db, "tenant", "delete", "acme", "--yes")
-	if _, err := s.CredentialByHash(t.Context(), tn.ID, scim.HashToken(created.Token)); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := s.CredentialByHash(t.Context(), tn.ID, credentials.HashToken(created.Token)); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("a deleted tenant's token still authenticates: %v", err)
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/scimd/scimd/scim"
+	"github.com/scimd/scimd/credentials"
 	"github.com/scimd/scimd/storage"
 )
 
@@ -46,7 +46,7 @@ var tokenCommands = map[string]func() command{
 				if err != nil {
 					return err
 				}
-				token, hash, err := scim.NewToken()
+				token, hash, err := credentials.NewToken()
 				if err != nil {
 					return err
 				}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scimd/scimd/scim"
+	"github.com/scimd/scimd/credentials"
 	"github.com/scimd/scimd/storage"
 )
 
@@ -81,8 +81,8 @@ func TestTokenListAndRevoke(t *testing.T) {
 	list := func() []credentialJSON {
 		t.Helper()
 		stdout := mustScimd(t, db, "token", "list", "--tenant", "acme", "--json")
-		for _, secret := range []string{first.Token, okta.Token, hex.EncodeToString(scim.HashToken(okta.Token)),
-			base64.StdEncoding.EncodeToString(scim.HashToken(okta.Token)), scim.TokenPrefix} {
+		for _, secret := range []string{first.Token, okta.Token, hex.EncodeToString(credentials.HashToken(okta.Token)),
+			base64.StdEncoding.EncodeToString(credentials.HashToken(okta.Token)), credentials.TokenPrefix} {
 			if strings.Contains(stdout, secret) {
 				t.Errorf("token list shows a token or hash:\n%s", stdout)
 			}
@@ -113,7 +113,7 @@ func TestTokenListAndRevoke(t *testing.T) {
 	if stdout := mustScimd(t, db, "token", "revoke", okta.ID, "--tenant", "acme"); !strings.Contains(stdout, "Revoked token "+okta.ID) {
 		t.Errorf("token revoke printed %q", stdout)
 	}
-	if _, err := s.CredentialByHash(t.Context(), def.Tenant, scim.HashToken(okta.Token)); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := s.CredentialByHash(t.Context(), def.Tenant, credentials.HashToken(okta.Token)); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("a revoked token still authenticates: %v", err)
 	}
 	checkToken(t, s, "acme", first.Token, "default")

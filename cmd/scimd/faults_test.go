@@ -22,6 +22,7 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc/oidctest"
 
 	"github.com/scimd/scimd/admin"
+	"github.com/scimd/scimd/credentials"
 	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
 )
@@ -77,7 +78,7 @@ func newFaultServer(t *testing.T, store storage.Store) *faultServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, hash, err := scim.NewToken()
+	token, hash, err := credentials.NewToken()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/scimd/scimd/admin"
+	"github.com/scimd/scimd/directory"
 	"github.com/scimd/scimd/internal/reqlog"
 	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
@@ -42,13 +43,20 @@ func newHandler(store storage.Store, logger *slog.Logger, api scim.Config, admin
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	api.Store, api.Logger = store, logger
+	// Both doors serve users, groups and apps through one directory
+	// service, with one schema registry.
+	dir, err := directory.New(directory.Config{Store: store,
+		PasswordMinLength: api.PasswordMinLength, MaxMultiValues: api.MaxMultiValues})
+	if err != nil {
+		return nil, err
+	}
+	api.Store, api.Logger, api.Directory = store, logger, dir
 	scimHandler, err := scim.NewHandler(api)
 	if err != nil {
 		return nil, err
 	}
 	scimHandler.Register(mux)
-	admin.NewHandler(admin.Config{Store: store, Logger: logger, Auth: adminAuth, PasswordMinLength: api.PasswordMinLength, MaxMultiValues: api.MaxMultiValues}).Register(mux)
+	admin.NewHandler(admin.Config{Store: store, Directory: dir, Logger: logger, Auth: adminAuth}).Register(mux)
 	mux.Handle("GET "+pathMetrics, metricsHandler(reg, logger))
 	mux.HandleFunc("GET "+pathHealthz, func(w http.ResponseWriter, _ *http.Request) {
 		writeText(w, http.StatusOK, "ok")
