@@ -167,29 +167,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 			err = errors.Join(err, cerr)
 		}
 	}()
-	if cfg.seedWorkers == 0 {
-		cfg.seedWorkers = 2
-		if t.kind == "mysql" {
-			cfg.seedWorkers = 4
-		}
-	}
 	d := newDataset(cfg.seed, cfg.users, cfg.groups, cfg.victims)
 	_, _ = fmt.Fprintf(stderr, "bench: %s mode on %s: seeding %s users and %s groups\n",
 		modeName(cfg.full), t.kind, formatCount(d.users), formatCount(d.groups))
 
-	store, err := openStore(ctx, t)
+	sd, err := seedTarget(ctx, cfg, t, d, stderr)
 	if err != nil {
 		return err
-	}
-	sd, err := seed(ctx, store, d, cfg.seedWorkers, stderr)
-	if cerr := store.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if err := checkpoint(ctx, t); err != nil {
-		return fmt.Errorf("checkpoint: %w", err)
 	}
 	if cfg.seedOnly {
 		return nil
@@ -236,7 +220,39 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	return finish(stdout, stderr, cfg, t, d, sd, res, started)
+}
 
+// seedTarget seeds the dataset d into the target's database, with
+// cfg.seedWorkers workers (default: 4 on MySQL, 2 on SQLite), and
+// checkpoints it.
+func seedTarget(ctx context.Context, cfg config, t *target, d *dataset, log io.Writer) (seeded, error) {
+	if cfg.seedWorkers == 0 {
+		cfg.seedWorkers = 2
+		if t.kind == "mysql" {
+			cfg.seedWorkers = 4
+		}
+	}
+	store, err := openStore(ctx, t)
+	if err != nil {
+		return seeded{}, err
+	}
+	sd, err := seed(ctx, store, d, cfg.seedWorkers, log)
+	if cerr := store.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return sd, err
+	}
+	if err := checkpoint(ctx, t); err != nil {
+		return sd, fmt.Errorf("checkpoint: %w", err)
+	}
+	return sd, nil
+}
+
+// finish prints the results table of a run, begun at started, to stdout
+// and its end to stderr; errWorkloadErrors when a workload had errors.
+func finish(stdout, stderr io.Writer, cfg config, t *target, d *dataset, sd seeded, res *results, started time.Time) error {
 	res.header = []string{
 		fmt.Sprintf("scimd-bench, %s mode, %s: %s", modeName(cfg.full), time.Now().Format("2006-01-02 15:04"), t.version),
 		fmt.Sprintf("machine: %s, %d CPUs (GOMAXPROCS %d), %s; load generator, scimd and the database share it", cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version()),

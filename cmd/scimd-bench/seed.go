@@ -40,8 +40,6 @@ type seeded struct {
 // the planner's statistics.
 func seed(ctx context.Context, store storage.Store, d *dataset, workers int, progress io.Writer) (seeded, error) {
 	start := time.Now()
-	ctx, cancel := context.WithCancel(ctx) // stops the job producers on an error
-	defer cancel()
 	var out seeded
 	tenant, token, err := newTenant(ctx, store, benchTenant)
 	if err != nil {
@@ -53,17 +51,47 @@ func seed(ctx context.Context, store storage.Store, d *dataset, workers int, pro
 	}
 	out.tenant, out.token, out.syncToken = tenant, token, syncToken
 	set := schemas.Default()
-
-	var done atomic.Int64
-	report := func(what string, total int) func(n int) {
-		step := max(1, total/10)
-		return func(n int) {
-			if now := done.Add(int64(n)); int(now)/step != int(now-int64(n))/step || int(now) == total {
-				_, _ = fmt.Fprintf(progress, "seed: %s %d/%d (%s)\n", what, now, total, time.Since(start).Round(time.Second))
-			}
-		}
+	err = seedUsers(ctx, store, tenant, &set.User, d, workers, seedProgress(progress, start, "users", d.users))
+	if err != nil {
+		return out, err
+	}
+	err = seedGroups(ctx, store, tenant, &set.Group, d, workers, seedProgress(progress, start, "groups", d.groups))
+	if err != nil {
+		return out, err
 	}
 
+	analyzer, ok := store.(interface {
+		Analyze(ctx context.Context) error
+	})
+	if !ok {
+		return out, fmt.Errorf("%T has no Analyze method", store)
+	}
+	if err := analyzer.Analyze(ctx); err != nil {
+		return out, err
+	}
+	out.took = time.Since(start)
+	_, _ = fmt.Fprintf(progress, "seed: done in %s\n", out.took.Round(time.Second))
+	return out, nil
+}
+
+// seedProgress returns the progress report of seeding total things, what:
+// each call counts n more, and a line goes to progress at every tenth and
+// at the end.
+func seedProgress(progress io.Writer, start time.Time, what string, total int) func(n int) {
+	var done atomic.Int64
+	step := max(1, total/10)
+	return func(n int) {
+		if now := done.Add(int64(n)); int(now)/step != int(now-int64(n))/step || int(now) == total {
+			_, _ = fmt.Fprintf(progress, "seed: %s %d/%d (%s)\n", what, now, total, time.Since(start).Round(time.Second))
+		}
+	}
+}
+
+// seedUsers writes the dataset's users (of resource type rt), userBatch
+// per CreateMany call, with parallel workers.
+func seedUsers(ctx context.Context, store storage.Store, tenant storage.TenantID, rt *schemas.ResourceType, d *dataset, workers int, progress func(n int)) error {
+	ctx, cancel := context.WithCancel(ctx) // stops the job producer on an error
+	defer cancel()
 	userJobs := make(chan int)
 	go func() {
 		defer close(userJobs)
@@ -75,25 +103,42 @@ func seed(ctx context.Context, store storage.Store, d *dataset, workers int, pro
 			}
 		}
 	}()
-	progressUsers := report("users", d.users)
-	err = parallel(ctx, workers, func(ctx context.Context) error {
+	return parallel(ctx, workers, func(ctx context.Context) error {
 		for first := range userJobs {
 			list := make([]storage.Resource, 0, userBatch)
 			for i := first; i < min(first+userBatch, d.users); i++ {
 				list = append(list, storage.Resource{ID: d.userID(i), Attributes: d.user(i)})
 			}
-			if _, err := store.CreateMany(ctx, tenant, &set.User, list); err != nil {
+			if _, err := store.CreateMany(ctx, tenant, rt, list); err != nil {
 				return fmt.Errorf("seed users %d..%d: %w", first, first+len(list)-1, err)
 			}
-			progressUsers(len(list))
+			progress(len(list))
 		}
 		return nil
 	})
-	if err != nil {
-		return out, err
-	}
+}
 
-	done.Store(0)
+// seedGroups writes the dataset's groups (of resource type rt) with their
+// members, in the batches of groupBatches, with parallel workers.
+func seedGroups(ctx context.Context, store storage.Store, tenant storage.TenantID, rt *schemas.ResourceType, d *dataset, workers int, progress func(n int)) error {
+	ctx, cancel := context.WithCancel(ctx) // stops the job producer on an error
+	defer cancel()
+	groupJobs := groupBatches(ctx, d)
+	return parallel(ctx, workers, func(ctx context.Context) error {
+		for batch := range groupJobs {
+			if _, err := store.CreateMany(ctx, tenant, rt, batch); err != nil {
+				return fmt.Errorf("seed groups: %w", err)
+			}
+			progress(len(batch))
+		}
+		return nil
+	})
+}
+
+// groupBatches sends the dataset's groups with their members, in batches
+// of at most memberBudget members (a bigger group goes alone), until ctx
+// is done.
+func groupBatches(ctx context.Context, d *dataset) <-chan []storage.Resource {
 	victimsOf := d.victimGroups()
 	groupJobs := make(chan []storage.Resource)
 	go func() {
@@ -123,32 +168,7 @@ func seed(ctx context.Context, store storage.Store, d *dataset, workers int, pro
 			}
 		}
 	}()
-	progressGroups := report("groups", d.groups)
-	err = parallel(ctx, workers, func(ctx context.Context) error {
-		for batch := range groupJobs {
-			if _, err := store.CreateMany(ctx, tenant, &set.Group, batch); err != nil {
-				return fmt.Errorf("seed groups: %w", err)
-			}
-			progressGroups(len(batch))
-		}
-		return nil
-	})
-	if err != nil {
-		return out, err
-	}
-
-	analyzer, ok := store.(interface {
-		Analyze(ctx context.Context) error
-	})
-	if !ok {
-		return out, fmt.Errorf("%T has no Analyze method", store)
-	}
-	if err := analyzer.Analyze(ctx); err != nil {
-		return out, err
-	}
-	out.took = time.Since(start)
-	_, _ = fmt.Fprintf(progress, "seed: done in %s\n", out.took.Round(time.Second))
-	return out, nil
+	return groupJobs
 }
 
 // newTenant creates a tenant and a credential for it, as "scimd tenant

@@ -35,47 +35,12 @@ type syncResult struct {
 // batches of memberBatch. conc workers share the work.
 func entraSync(ctx context.Context, c *client, users, groups, conc int, seed uint64) syncResult {
 	res := syncResult{users: users, groups: groups}
-	var mu sync.Mutex
 	st := &res.stats
-	merge := func(w *worker, own *stats) {
-		mu.Lock()
-		defer mu.Unlock()
-		st.ops += own.ops
-		st.sent += w.sent
-		st.errors += own.errors
-		if st.firstErr == nil {
-			st.firstErr = own.firstErr
-		}
-		st.latencies = append(st.latencies, own.latencies...)
-	}
-	// pool runs job(w, own, k) for k in [0, n) on conc workers.
-	pool := func(n int, job func(w *worker, own *stats, k int)) {
-		jobs := make(chan int)
-		go func() {
-			defer close(jobs)
-			for k := range n {
-				jobs <- k
-			}
-		}()
-		var wg sync.WaitGroup
-		for k := range conc {
-			wg.Go(func() {
-				w := &worker{id: k, rng: rand.New(rand.NewPCG(seed, uint64(k))), c: c}
-				var own stats
-				for j := range jobs {
-					if ctx.Err() == nil {
-						job(w, &own, j)
-					}
-				}
-				merge(w, &own)
-			})
-		}
-		wg.Wait()
-	}
+	p := &syncPool{c: c, conc: conc, seed: seed, st: st}
 
 	start := time.Now()
 	ids := make([]string, users)
-	pool(users, func(w *worker, own *stats, i int) {
+	p.run(ctx, users, func(w *worker, own *stats, i int) {
 		name := fmt.Sprintf("s%d@sync.example", i)
 		if !syncStep(ctx, w, own, http.MethodGet, "/Users?filter="+url.QueryEscape(`userName eq "`+name+`"`), nil, http.StatusOK, nil) {
 			return
@@ -89,43 +54,102 @@ func entraSync(ctx context.Context, c *client, users, groups, conc int, seed uin
 	if groups > 0 {
 		perGroup = min(users, max(1, users*membershipsPerUser/groups))
 	}
-	pool(groups, func(w *worker, own *stats, g int) {
-		name := fmt.Sprintf("Sync Group %04d", g)
-		q := "/Groups?filter=" + url.QueryEscape(`displayName eq "`+name+`"`) + "&excludedAttributes=members"
-		if !syncStep(ctx, w, own, http.MethodGet, q, nil, http.StatusOK, nil) {
-			return
+	p.run(ctx, groups, func(w *worker, own *stats, g int) {
+		if syncGroup(ctx, w, own, g, ids, perGroup, seed) {
+			p.mu.Lock()
+			res.memberships += perGroup
+			p.mu.Unlock()
 		}
-		body, _ := json.Marshal(map[string]any{
-			"schemas":     []string{"urn:ietf:params:scim:schemas:core:2.0:Group"},
-			"displayName": name,
-			"externalId":  fmt.Sprintf("sg%04d", g),
-		})
-		var created struct{ ID string }
-		if !syncStep(ctx, w, own, http.MethodPost, "/Groups", body, http.StatusCreated, &created) {
-			return
-		}
-		rng := rand.New(rand.NewPCG(seed, uint64(g)))
-		members := rng.Perm(users)[:perGroup]
-		for batch := range slices.Chunk(members, memberBatch) {
-			value := make([]map[string]string, 0, len(batch))
-			for _, u := range batch {
-				if ids[u] != "" {
-					value = append(value, map[string]string{"value": ids[u]})
-				}
-			}
-			body, _ := json.Marshal(map[string]any{
-				"schemas":    []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
-				"Operations": []any{map[string]any{"op": "Add", "path": "members", "value": value}},
-			})
-			syncStep(ctx, w, own, http.MethodPatch, "/Groups/"+created.ID, body, http.StatusNoContent, nil)
-		}
-		mu.Lock()
-		res.memberships += perGroup
-		mu.Unlock()
 	})
 	st.elapsed = time.Since(start)
 	slices.Sort(st.latencies)
 	return res
+}
+
+// A syncPool runs the jobs of the sync on conc workers and merges their
+// stats into st.
+type syncPool struct {
+	c    *client
+	conc int
+	seed uint64
+	mu   sync.Mutex // guards st, and what jobs share
+	st   *stats
+}
+
+// merge adds the stats of worker w, own, to the pool's.
+func (p *syncPool) merge(w *worker, own *stats) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	st := p.st
+	st.ops += own.ops
+	st.sent += w.sent
+	st.errors += own.errors
+	if st.firstErr == nil {
+		st.firstErr = own.firstErr
+	}
+	st.latencies = append(st.latencies, own.latencies...)
+}
+
+// run runs job(w, own, k) for k in [0, n) on conc workers.
+func (p *syncPool) run(ctx context.Context, n int, job func(w *worker, own *stats, k int)) {
+	jobs := make(chan int)
+	go func() {
+		defer close(jobs)
+		for k := range n {
+			jobs <- k
+		}
+	}()
+	var wg sync.WaitGroup
+	for k := range p.conc {
+		wg.Go(func() {
+			w := &worker{id: k, rng: rand.New(rand.NewPCG(p.seed, uint64(k))), c: p.c}
+			var own stats
+			for j := range jobs {
+				if ctx.Err() == nil {
+					job(w, &own, j)
+				}
+			}
+			p.merge(w, &own)
+		})
+	}
+	wg.Wait()
+}
+
+// syncGroup syncs group g: a filter on its displayName, a POST, and PATCH
+// requests that add perGroup members picked among the users of ids (those
+// whose POST failed are left out). It reports whether the group was
+// created.
+func syncGroup(ctx context.Context, w *worker, own *stats, g int, ids []string, perGroup int, seed uint64) bool {
+	name := fmt.Sprintf("Sync Group %04d", g)
+	q := "/Groups?filter=" + url.QueryEscape(`displayName eq "`+name+`"`) + "&excludedAttributes=members"
+	if !syncStep(ctx, w, own, http.MethodGet, q, nil, http.StatusOK, nil) {
+		return false
+	}
+	body, _ := json.Marshal(map[string]any{
+		"schemas":     []string{"urn:ietf:params:scim:schemas:core:2.0:Group"},
+		"displayName": name,
+		"externalId":  fmt.Sprintf("sg%04d", g),
+	})
+	var created struct{ ID string }
+	if !syncStep(ctx, w, own, http.MethodPost, "/Groups", body, http.StatusCreated, &created) {
+		return false
+	}
+	rng := rand.New(rand.NewPCG(seed, uint64(g)))
+	members := rng.Perm(len(ids))[:perGroup]
+	for batch := range slices.Chunk(members, memberBatch) {
+		value := make([]map[string]string, 0, len(batch))
+		for _, u := range batch {
+			if ids[u] != "" {
+				value = append(value, map[string]string{"value": ids[u]})
+			}
+		}
+		body, _ := json.Marshal(map[string]any{
+			"schemas":    []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
+			"Operations": []any{map[string]any{"op": "Add", "path": "members", "value": value}},
+		})
+		syncStep(ctx, w, own, http.MethodPatch, "/Groups/"+created.ID, body, http.StatusNoContent, nil)
+	}
+	return true
 }
 
 // syncStep sends one request of the sync and records it. A GET must find

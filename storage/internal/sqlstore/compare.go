@@ -29,19 +29,8 @@ func valueCompare(d Dialect, loc location, alias string, op filter.CompareOperat
 		return nil, false, storage.NewFilterError("%q cannot be compared with null; use \"%s pr\" or \"not (%s pr)\"", loc.path, loc.path, loc.path)
 	}
 	if loc.typ == metadataType {
-		// A metadata key holds one type per tenant; the filter's value
-		// says which column to compare (a value of another type matches
-		// nothing).
-		switch v.(type) {
-		case bool:
-			loc.typ = "boolean"
-		case string:
-			loc.typ = "string"
-		default:
-			if _, ok := number(v); !ok {
-				return nil, false, storage.NewFilterError("%q is a metadata key: compare it with a string, a number or a boolean", loc.path)
-			}
-			loc.typ = "decimal"
+		if loc, err = metadataLocation(loc, v); err != nil {
+			return nil, false, err
 		}
 	}
 	col := loc.col
@@ -54,74 +43,14 @@ func valueCompare(d Dialect, loc location, alias string, op filter.CompareOperat
 	}
 	var arg any
 	switch loc.typ {
-	case "boolean":
-		b, ok := v.(bool)
-		if !ok {
-			return nil, false, storage.NewFilterError("%q is a boolean: compare it with true or false", loc.path)
+	case "boolean", "integer", "decimal", "dateTime":
+		if arg, err = typedArg(loc, op, v); err != nil {
+			return nil, false, err
 		}
-		if op != filter.EQ {
-			return nil, false, storage.NewFilterError("%q is a boolean: only eq, ne and pr apply", loc.path)
-		}
-		arg = 0
-		if b {
-			arg = 1
-		}
-	case "integer", "decimal":
-		f, ok := number(v)
-		if !ok {
-			return nil, false, storage.NewFilterError("%q is a number: compare it with a number", loc.path)
-		}
-		if isMatch(op) {
-			return nil, false, storage.NewFilterError("%q is a number: co, sw and ew do not apply", loc.path)
-		}
-		arg = f
-	case "dateTime":
-		s, ok := v.(string)
-		var t string
-		if ok {
-			t, ok = canonicalTime(unescape(s))
-		}
-		if !ok {
-			return nil, false, storage.NewFilterError("%q is a dateTime: compare it with a quoted RFC 3339 time such as \"2026-01-02T15:04:05Z\"", loc.path)
-		}
-		if isMatch(op) {
-			return nil, false, storage.NewFilterError("%q is a dateTime: co, sw and ew do not apply", loc.path)
-		}
-		arg = t
 	default:
-		s, ok := v.(string)
-		if !ok {
-			return nil, false, storage.NewFilterError("%q is a string: compare it with a quoted value", loc.path)
-		}
-		s = unescape(s)
-		if loc.fold {
-			s = fold(s)
-		}
-		if loc.phone {
-			s = storage.NormalizePhone(s)
-		}
-		if alias == "" && idColumns[col] {
-			if cond := idCompare(col, op, s); cond != nil {
-				return cond, false, nil
-			}
-		}
-		switch op {
-		case filter.CO, filter.EW:
-			return d.Match(col, op, s), false, nil
-		case filter.SW:
-			// A range, which an index serves on every engine: the strings
-			// that start with s sort from s up to s followed by the
-			// greatest code point.
-			if alias != "" {
-				return d.strRange(alias, s, s+maxRune), false, nil
-			}
-			upper := s + maxRune
-			if asciiColumns[col] {
-				// The greatest ASCII character: an ASCII column holds
-				// no other, and MySQL refuses to compare it with one.
-				upper = s + "\x7f"
-			}
-			return sq.And{sq.Expr(col+" >= ?", s), sq.Expr(col+" < ?", upper)}, false, nil
+		s, cond, err := stringCompare(d, loc, alias, col, op, v)
+		if err != nil || cond != nil {
+			return cond, false, err
 		}
 		arg = s
 	}
@@ -133,6 +62,109 @@ func valueCompare(d Dialect, loc location, alias string, op filter.CompareOperat
 		return d.strCompare(alias, sym, s), false, nil
 	}
 	return sq.Expr(col+" "+sym+" ?", arg), false, nil
+}
+
+// metadataLocation types loc, a metadata key, by v. A metadata key holds
+// one type per tenant; the filter's value says which column to compare (a
+// value of another type matches nothing).
+func metadataLocation(loc location, v any) (location, error) {
+	switch v.(type) {
+	case bool:
+		loc.typ = "boolean"
+	case string:
+		loc.typ = "string"
+	default:
+		if _, ok := number(v); !ok {
+			return loc, storage.NewFilterError("%q is a metadata key: compare it with a string, a number or a boolean", loc.path)
+		}
+		loc.typ = "decimal"
+	}
+	return loc, nil
+}
+
+// typedArg checks v and op against loc, a boolean, number or dateTime, and
+// returns the value to compare the column with.
+func typedArg(loc location, op filter.CompareOperator, v any) (any, error) {
+	var arg any
+	switch loc.typ {
+	case "boolean":
+		b, ok := v.(bool)
+		if !ok {
+			return nil, storage.NewFilterError("%q is a boolean: compare it with true or false", loc.path)
+		}
+		if op != filter.EQ {
+			return nil, storage.NewFilterError("%q is a boolean: only eq, ne and pr apply", loc.path)
+		}
+		arg = 0
+		if b {
+			arg = 1
+		}
+	case "integer", "decimal":
+		f, ok := number(v)
+		if !ok {
+			return nil, storage.NewFilterError("%q is a number: compare it with a number", loc.path)
+		}
+		if isMatch(op) {
+			return nil, storage.NewFilterError("%q is a number: co, sw and ew do not apply", loc.path)
+		}
+		arg = f
+	case "dateTime":
+		s, ok := v.(string)
+		var t string
+		if ok {
+			t, ok = canonicalTime(unescape(s))
+		}
+		if !ok {
+			return nil, storage.NewFilterError("%q is a dateTime: compare it with a quoted RFC 3339 time such as \"2026-01-02T15:04:05Z\"", loc.path)
+		}
+		if isMatch(op) {
+			return nil, storage.NewFilterError("%q is a dateTime: co, sw and ew do not apply", loc.path)
+		}
+		arg = t
+	}
+	return arg, nil
+}
+
+// stringCompare checks v against loc, a string, and returns it as
+// compared (unescaped, folded or normalized as loc says). For an ID column
+// and for co, sw and ew it returns the whole condition on col (or on the
+// row aliased alias) instead.
+func stringCompare(d Dialect, loc location, alias, col string, op filter.CompareOperator, v any) (string, sq.Sqlizer, error) {
+	s, ok := v.(string)
+	if !ok {
+		return "", nil, storage.NewFilterError("%q is a string: compare it with a quoted value", loc.path)
+	}
+	s = unescape(s)
+	if loc.fold {
+		s = fold(s)
+	}
+	if loc.phone {
+		s = storage.NormalizePhone(s)
+	}
+	if alias == "" && idColumns[col] {
+		if cond := idCompare(col, op, s); cond != nil {
+			return "", cond, nil
+		}
+	}
+	switch op {
+	case filter.CO, filter.EW:
+		return "", d.Match(col, op, s), nil
+	case filter.SW:
+		// A range, which an index serves on every engine: the strings
+		// that start with s sort from s up to s followed by the
+		// greatest code point.
+		if alias != "" {
+			return "", d.strRange(alias, s, s+maxRune), nil
+		}
+		upper := s + maxRune
+		if asciiColumns[col] {
+			// The greatest ASCII character: an ASCII column holds
+			// no other, and MySQL refuses to compare it with one.
+			upper = s + "\x7f"
+		}
+		return "", sq.And{sq.Expr(col+" >= ?", s), sq.Expr(col+" < ?", upper)}, nil
+	}
+	return s, nil, nil
 }
 
 func isMatch(op filter.CompareOperator) bool {

@@ -56,121 +56,18 @@ const maxNameBytes = 1024 // users.user_name_ci, groups.display_name(_ci), exter
 
 // extract computes the column values and index rows of a document.
 func extract(t table, rt *schemas.ResourceType, doc map[string]any) (columns, []valueRow, error) {
-	var c columns
-	name, _ := doc[t.nameAttr].(string)
-	c.name, c.nameCI = name, fold(name)
-	if strings.TrimSpace(name) == "" {
-		return c, nil, &storage.ValueError{Attribute: t.nameAttr, Detail: "must not be empty"}
+	c, err := extractColumns(t, doc)
+	if err != nil {
+		return c, nil, err
 	}
-	if len(c.nameCI) > maxNameBytes || len(name) > maxNameBytes {
-		return c, nil, &storage.ValueError{Attribute: t.nameAttr, Detail: "is longer than 1024 bytes"}
-	}
-	if ext, ok := doc["externalId"].(string); ok && ext != "" {
-		if len(ext) > maxNameBytes {
-			return c, nil, &storage.ValueError{Attribute: "externalId", Detail: "is longer than 1024 bytes"}
-		}
-		c.externalID = &ext
-	}
-	if t.rtype == rtypeUser {
-		if a, ok := doc["active"].(bool); ok {
-			v := 0
-			if a {
-				v = 1
-			}
-			c.active = &v
-		}
-	}
-
-	var rows []valueRow
-	emit := func(a schemas.Attribute, key string, v any, elem, pos int) {
-		r, ok := scalarRow(a.Def, key, v, elem, pos)
-		if !ok {
-			return
-		}
-		if key == phoneKey && t.rtype == rtypeUser && r.str != nil {
-			s := storage.NormalizePhone(*r.str)
-			r.str = &s
-		}
-		rows = append(rows, r)
-		// Unique values: single-valued custom attributes, each value of
-		// the scimd User extension's aliases (tenants cannot define
-		// multi-valued unique attributes), and each email of a tenant
-		// with uniqueEmails (userName and id live in columns).
-		if uniqueAttr(a) && r.str != nil {
-			c.addUnique(key, uniqueName(a), *r.str)
-		}
-	}
-	walk := func(urn string, ext bool, attrs schema.Attributes, values map[string]any) {
-		for _, def := range attrs {
-			if !ext && columnAttr(t, def.Name()) {
-				continue
-			}
-			v, ok := values[def.Name()]
-			if !ok || v == nil || !indexable(def) {
-				continue
-			}
-			a := schemas.Attribute{SchemaURN: urn, Extension: ext, Def: def}
-			key := a.Key()
-			// The sort value of a multi-valued attribute (see
-			// sortKeyPrefix): sortKey is the key of the values it is
-			// chosen from, "" when nothing sorts the attribute.
-			var pick sortPick
-			sortKey := ""
-			if sortDef, ok := multiSortAttr(def); ok {
-				sortKey = key
-				if def.HasSubAttributes() {
-					sortKey = schemas.Attribute{SchemaURN: urn, Extension: ext, Def: sortDef, Parent: &def}.Key()
-				}
-			}
-			if !def.HasSubAttributes() {
-				for i, x := range elements(def, v) {
-					pos := 0
-					if def.MultiValued() {
-						pos = i
-					}
-					before := len(rows)
-					emit(a, key, x, 0, pos)
-					if sortKey != "" && len(rows) > before {
-						pick.offer(rows[before], false)
-					}
-				}
-			} else {
-				for i, el := range elements(def, v) {
-					m, ok := el.(map[string]any)
-					if !ok {
-						continue
-					}
-					before := len(rows)
-					for _, sub := range def.SubAttributes() {
-						sv, ok := m[sub.Name()]
-						if !ok || sv == nil || !indexable(sub) {
-							continue
-						}
-						sa := schemas.Attribute{SchemaURN: urn, Extension: ext, Def: sub, Parent: &def}
-						for j, x := range elements(sub, sv) {
-							emit(sa, sa.Key(), x, i, j)
-						}
-					}
-					if len(rows) > before { // an element with at least one value
-						rows = append(rows, valueRow{attr: key, elem: i})
-					}
-					if k := slices.IndexFunc(rows[before:], func(r valueRow) bool { return r.attr == sortKey }); sortKey != "" && k >= 0 {
-						primary, _ := m["primary"].(bool)
-						pick.offer(rows[before+k], primary)
-					}
-				}
-			}
-			if r, ok := pick.sortRow(); ok {
-				rows = append(rows, r)
-			}
-		}
-	}
-	walk(rt.Schema.ID, false, rt.Schema.Attributes, doc)
+	ix := indexer{t: t, c: &c}
+	ix.walk(rt.Schema.ID, false, rt.Schema.Attributes, doc)
 	for _, e := range rt.Extensions {
 		if values, ok := doc[e.Schema.ID].(map[string]any); ok {
-			walk(e.Schema.ID, true, e.Schema.Attributes, values)
+			ix.walk(e.Schema.ID, true, e.Schema.Attributes, values)
 		}
 	}
+	rows := ix.rows
 	if t.rtype == rtypeUser {
 		meta, locks, err := metadataIndex(doc)
 		if err != nil {
@@ -184,6 +81,132 @@ func extract(t table, rt *schemas.ResourceType, doc map[string]any) (columns, []
 		}
 	}
 	return c, rows, nil
+}
+
+// extractColumns computes the values of a document that live in columns
+// of its table: its name, externalId and (for a user) active.
+func extractColumns(t table, doc map[string]any) (columns, error) {
+	var c columns
+	name, _ := doc[t.nameAttr].(string)
+	c.name, c.nameCI = name, fold(name)
+	if strings.TrimSpace(name) == "" {
+		return c, &storage.ValueError{Attribute: t.nameAttr, Detail: "must not be empty"}
+	}
+	if len(c.nameCI) > maxNameBytes || len(name) > maxNameBytes {
+		return c, &storage.ValueError{Attribute: t.nameAttr, Detail: "is longer than 1024 bytes"}
+	}
+	if ext, ok := doc["externalId"].(string); ok && ext != "" {
+		if len(ext) > maxNameBytes {
+			return c, &storage.ValueError{Attribute: "externalId", Detail: "is longer than 1024 bytes"}
+		}
+		c.externalID = &ext
+	}
+	if t.rtype == rtypeUser {
+		if a, ok := doc["active"].(bool); ok {
+			v := 0
+			if a {
+				v = 1
+			}
+			c.active = &v
+		}
+	}
+	return c, nil
+}
+
+// An indexer collects the attr_values rows of a document's attributes,
+// and the unique values among them in its columns.
+type indexer struct {
+	t    table
+	c    *columns
+	rows []valueRow
+}
+
+// emit adds the row of one scalar value of attribute a, stored under key.
+func (ix *indexer) emit(a schemas.Attribute, key string, v any, elem, pos int) {
+	r, ok := scalarRow(a.Def, key, v, elem, pos)
+	if !ok {
+		return
+	}
+	if key == phoneKey && ix.t.rtype == rtypeUser && r.str != nil {
+		s := storage.NormalizePhone(*r.str)
+		r.str = &s
+	}
+	ix.rows = append(ix.rows, r)
+	// Unique values: single-valued custom attributes, each value of
+	// the scimd User extension's aliases (tenants cannot define
+	// multi-valued unique attributes), and each email of a tenant
+	// with uniqueEmails (userName and id live in columns).
+	if uniqueAttr(a) && r.str != nil {
+		ix.c.addUnique(key, uniqueName(a), *r.str)
+	}
+}
+
+// walk indexes the values of the attributes of one schema (urn; ext for
+// an extension), found in values.
+func (ix *indexer) walk(urn string, ext bool, attrs schema.Attributes, values map[string]any) {
+	for _, def := range attrs {
+		if !ext && columnAttr(ix.t, def.Name()) {
+			continue
+		}
+		v, ok := values[def.Name()]
+		if !ok || v == nil || !indexable(def) {
+			continue
+		}
+		a := schemas.Attribute{SchemaURN: urn, Extension: ext, Def: def}
+		key := a.Key()
+		// The sort value of a multi-valued attribute (see
+		// sortKeyPrefix): sortKey is the key of the values it is
+		// chosen from, "" when nothing sorts the attribute.
+		var pick sortPick
+		sortKey := ""
+		if sortDef, ok := multiSortAttr(def); ok {
+			sortKey = key
+			if def.HasSubAttributes() {
+				sortKey = schemas.Attribute{SchemaURN: urn, Extension: ext, Def: sortDef, Parent: &def}.Key()
+			}
+		}
+		if !def.HasSubAttributes() {
+			for i, x := range elements(def, v) {
+				pos := 0
+				if def.MultiValued() {
+					pos = i
+				}
+				before := len(ix.rows)
+				ix.emit(a, key, x, 0, pos)
+				if sortKey != "" && len(ix.rows) > before {
+					pick.offer(ix.rows[before], false)
+				}
+			}
+		} else {
+			for i, el := range elements(def, v) {
+				m, ok := el.(map[string]any)
+				if !ok {
+					continue
+				}
+				before := len(ix.rows)
+				for _, sub := range def.SubAttributes() {
+					sv, ok := m[sub.Name()]
+					if !ok || sv == nil || !indexable(sub) {
+						continue
+					}
+					sa := schemas.Attribute{SchemaURN: urn, Extension: ext, Def: sub, Parent: &def}
+					for j, x := range elements(sub, sv) {
+						ix.emit(sa, sa.Key(), x, i, j)
+					}
+				}
+				if len(ix.rows) > before { // an element with at least one value
+					ix.rows = append(ix.rows, valueRow{attr: key, elem: i})
+				}
+				if k := slices.IndexFunc(ix.rows[before:], func(r valueRow) bool { return r.attr == sortKey }); sortKey != "" && k >= 0 {
+					primary, _ := m["primary"].(bool)
+					pick.offer(ix.rows[before+k], primary)
+				}
+			}
+		}
+		if r, ok := pick.sortRow(); ok {
+			ix.rows = append(ix.rows, r)
+		}
+	}
 }
 
 // Keys of the scimd User extension's attributes in attr_values and

@@ -66,7 +66,6 @@ const statusBatch = 500
 // filter index, so that status filters find every user. The version is
 // kept: the representation already showed the derived status.
 func backfillStatus(ctx context.Context, tx *sql.Tx) error {
-	statusKey := strings.ToLower(schemas.ScimdUserURN + ":" + schemas.AttrStatus)
 	var lastTenant, lastID string
 	for {
 		text, args, err := sq.Select("tenant_id", "id", "doc").From(usersTable.name).
@@ -79,13 +78,10 @@ func backfillStatus(ctx context.Context, tx *sql.Tx) error {
 		if err != nil {
 			return err
 		}
-		type change struct {
-			tenant, id, doc, status string
-		}
-		var changes []change
+		var changes []statusChange
 		n := 0
 		for rows.Next() {
-			var c change
+			var c statusChange
 			var raw []byte
 			if err := rows.Scan(&c.tenant, &c.id, &raw); err != nil {
 				rows.Close()
@@ -93,34 +89,14 @@ func backfillStatus(ctx context.Context, tx *sql.Tx) error {
 			}
 			n++
 			lastTenant, lastID = c.tenant, c.id
-			var doc map[string]any
-			dec := json.NewDecoder(bytes.NewReader(raw))
-			dec.UseNumber()
-			if err := dec.Decode(&doc); err != nil {
-				rows.Close()
-				return corrupt("document of user "+c.id, err)
-			}
-			ext, _ := doc[schemas.ScimdUserURN].(map[string]any)
-			if s, _ := ext[schemas.AttrStatus].(string); s != "" {
-				continue
-			}
-			if ext == nil {
-				ext = map[string]any{}
-			}
-			c.status = schemas.StatusActive
-			if a, ok := doc["active"].(bool); ok && !a {
-				c.status = schemas.StatusDeprovisioned
-			}
-			ext[schemas.AttrStatus] = c.status
-			doc[schemas.ScimdUserURN] = ext
-			doc["active"] = c.status == schemas.StatusActive
-			b, err := json.Marshal(doc)
+			changed, err := c.derive(raw)
 			if err != nil {
 				rows.Close()
 				return err
 			}
-			c.doc = string(b)
-			changes = append(changes, c)
+			if changed {
+				changes = append(changes, c)
+			}
 		}
 		if err := rows.Err(); err != nil {
 			rows.Close()
@@ -129,30 +105,77 @@ func backfillStatus(ctx context.Context, tx *sql.Tx) error {
 		if err := rows.Close(); err != nil {
 			return err
 		}
-		for _, c := range changes {
-			active := 0
-			if c.status == schemas.StatusActive {
-				active = 1
-			}
-			for _, b := range []sq.Sqlizer{
-				sq.Update(usersTable.name).Set("doc", c.doc).Set("active", active).Where(sq.Eq{"tenant_id": c.tenant, "id": c.id}),
-				sq.Delete(valuesTable).Where(sq.Eq{"tenant_id": c.tenant, "rtype": rtypeUser, "resource_id": c.id, "attr": statusKey}),
-				sq.Insert(valuesTable).Columns("tenant_id", "rtype", "resource_id", "attr", "elem", "pos", "v_str").
-					Values(c.tenant, rtypeUser, c.id, statusKey, 0, 0, fold(c.status)),
-			} {
-				text, args, err := b.ToSql()
-				if err != nil {
-					return err
-				}
-				if _, err := tx.ExecContext(ctx, text, args...); err != nil {
-					return err
-				}
-			}
+		if err := writeStatuses(ctx, tx, changes); err != nil {
+			return err
 		}
 		if n < statusBatch {
 			return nil
 		}
 	}
+}
+
+// A statusChange is a user that backfillStatus gives a status: its new
+// document and the status.
+type statusChange struct {
+	tenant, id, doc, status string
+}
+
+// derive sets c's status and document from the user's stored document raw;
+// false when the document has a status already and is left as it is.
+func (c *statusChange) derive(raw []byte) (bool, error) {
+	var doc map[string]any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		return false, corrupt("document of user "+c.id, err)
+	}
+	ext, _ := doc[schemas.ScimdUserURN].(map[string]any)
+	if s, _ := ext[schemas.AttrStatus].(string); s != "" {
+		return false, nil
+	}
+	if ext == nil {
+		ext = map[string]any{}
+	}
+	c.status = schemas.StatusActive
+	if a, ok := doc["active"].(bool); ok && !a {
+		c.status = schemas.StatusDeprovisioned
+	}
+	ext[schemas.AttrStatus] = c.status
+	doc[schemas.ScimdUserURN] = ext
+	doc["active"] = c.status == schemas.StatusActive
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return false, err
+	}
+	c.doc = string(b)
+	return true, nil
+}
+
+// writeStatuses stores the documents, active columns and status index rows
+// of changes.
+func writeStatuses(ctx context.Context, tx *sql.Tx, changes []statusChange) error {
+	statusKey := strings.ToLower(schemas.ScimdUserURN + ":" + schemas.AttrStatus)
+	for _, c := range changes {
+		active := 0
+		if c.status == schemas.StatusActive {
+			active = 1
+		}
+		for _, b := range []sq.Sqlizer{
+			sq.Update(usersTable.name).Set("doc", c.doc).Set("active", active).Where(sq.Eq{"tenant_id": c.tenant, "id": c.id}),
+			sq.Delete(valuesTable).Where(sq.Eq{"tenant_id": c.tenant, "rtype": rtypeUser, "resource_id": c.id, "attr": statusKey}),
+			sq.Insert(valuesTable).Columns("tenant_id", "rtype", "resource_id", "attr", "elem", "pos", "v_str").
+				Values(c.tenant, rtypeUser, c.id, statusKey, 0, 0, fold(c.status)),
+		} {
+			text, args, err := b.ToSql()
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, text, args...); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // reindexPhones is migration 6.

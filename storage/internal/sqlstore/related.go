@@ -238,60 +238,9 @@ func directSelect(tenant storage.TenantID, owners any, opts storage.GetOptions) 
 // recursive walk for the users whose groups are nested and the apps of the
 // users that have some. A single id runs as a prepared statement.
 func (s *Store) readUsers(ctx context.Context, tenant storage.TenantID, ids []string, opts storage.GetOptions) (map[string]*storage.Resource, error) {
-	found := make(map[string]*storage.Resource, len(ids))
-	var nested, withApps []string // in the order met, each once
-	isNested := make(map[string]bool)
-	for chunk := range chunks(ids) {
-		var owners any = chunk
-		if len(chunk) == 1 {
-			owners = chunk[0]
-		}
-		b := directSelect(tenant, owners, opts)
-		var rows *sql.Rows
-		var err error
-		if len(chunk) == 1 {
-			rows, err = s.queryPrepared(ctx, b)
-		} else {
-			rows, err = s.query(ctx, s.read, b)
-		}
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var cur storage.Resource
-			var created, modified string
-			var doc []byte
-			var groupID, display sql.NullString
-			var groupNested, hasApps int
-			if err := rows.Scan(&cur.ID, &created, &modified, &cur.Meta.Version, &doc, &groupID, &display, &groupNested, &hasApps); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			r, ok := found[cur.ID]
-			if !ok {
-				dec, err := decodeResource(cur, created, modified, doc)
-				if err != nil {
-					rows.Close()
-					return nil, err
-				}
-				initRelated(&dec, opts)
-				r = &dec
-				found[cur.ID] = r
-				if hasApps == 1 {
-					withApps = append(withApps, cur.ID)
-				}
-			}
-			if groupID.Valid {
-				r.Groups = append(r.Groups, storage.GroupRef{Value: groupID.String, Display: display.String, Type: storage.GroupDirect})
-				if groupNested == 1 && !isNested[cur.ID] {
-					isNested[cur.ID] = true
-					nested = append(nested, cur.ID)
-				}
-			}
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
-		}
+	found, nested, withApps, err := s.readDirect(ctx, tenant, ids, opts)
+	if err != nil {
+		return nil, err
 	}
 	for _, id := range nested {
 		found[id].Groups = found[id].Groups[:0] // the walk gives them all again, direct and indirect
@@ -317,4 +266,66 @@ func (s *Store) readUsers(ctx context.Context, tenant storage.TenantID, ids []st
 		slices.SortFunc(r.Groups, func(a, b storage.GroupRef) int { return strings.Compare(a.Value, b.Value) })
 	}
 	return found, nil
+}
+
+// readDirect reads the users of ids with their direct groups, as opts asks,
+// with directSelect. It returns the users by ID, then the IDs of those
+// whose groups are nested and of those that have apps.
+func (s *Store) readDirect(ctx context.Context, tenant storage.TenantID, ids []string, opts storage.GetOptions) (map[string]*storage.Resource, []string, []string, error) {
+	found := make(map[string]*storage.Resource, len(ids))
+	var nested, withApps []string // in the order met, each once
+	isNested := make(map[string]bool)
+	for chunk := range chunks(ids) {
+		var owners any = chunk
+		if len(chunk) == 1 {
+			owners = chunk[0]
+		}
+		b := directSelect(tenant, owners, opts)
+		var rows *sql.Rows
+		var err error
+		if len(chunk) == 1 {
+			rows, err = s.queryPrepared(ctx, b)
+		} else {
+			rows, err = s.query(ctx, s.read, b)
+		}
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		for rows.Next() {
+			var cur storage.Resource
+			var created, modified string
+			var doc []byte
+			var groupID, display sql.NullString
+			var groupNested, hasApps int
+			if err := rows.Scan(&cur.ID, &created, &modified, &cur.Meta.Version, &doc, &groupID, &display, &groupNested, &hasApps); err != nil {
+				rows.Close()
+				return nil, nil, nil, err
+			}
+			r, ok := found[cur.ID]
+			if !ok {
+				dec, err := decodeResource(cur, created, modified, doc)
+				if err != nil {
+					rows.Close()
+					return nil, nil, nil, err
+				}
+				initRelated(&dec, opts)
+				r = &dec
+				found[cur.ID] = r
+				if hasApps == 1 {
+					withApps = append(withApps, cur.ID)
+				}
+			}
+			if groupID.Valid {
+				r.Groups = append(r.Groups, storage.GroupRef{Value: groupID.String, Display: display.String, Type: storage.GroupDirect})
+				if groupNested == 1 && !isNested[cur.ID] {
+					isNested[cur.ID] = true
+					nested = append(nested, cur.ID)
+				}
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return found, nested, withApps, nil
 }
