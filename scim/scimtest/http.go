@@ -53,7 +53,7 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		name string
 		run  func(t *testing.T, tg Target)
 	}{
-		// Entra ID (../shared/notes/idp-requests.md, E1–E29).
+		// Entra ID (testdata/idp-requests.md, E1–E29).
 		{"EntraTestConnection", httpTestEntraTestConnection},
 		{"EntraUserLifecycle", httpTestEntraUserLifecycle},
 		{"EntraNullLadenCreate", httpTestEntraNullLadenCreate},

@@ -1,7 +1,7 @@
 package scimtest
 
 // Replays of what Microsoft Entra ID's provisioning service sends (E1–E29 of
-// ../shared/notes/idp-requests.md), with its exact bodies: capitalized ops,
+// testdata/idp-requests.md), with its exact bodies: capitalized ops,
 // "True"/"False" strings, pathless replace with dotted and URN keys, the
 // manager as a plain string, nulls in POST, the ADSCIM Group URN, "$ref":null
 // in members, and member removal with a value array.

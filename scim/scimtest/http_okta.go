@@ -1,8 +1,8 @@
 package scimtest
 
-// Replays of what Okta sends (O1–O19 of ../shared/notes/idp-requests.md),
-// and of the requests and checks of Okta's SPEC test (the file Okta requires
-// for an OIN submission, ../shared/suites/okta/).
+// Replays of what Okta sends (O1–O19 of testdata/idp-requests.md), and of
+// the requests and checks of Okta's SPEC test (the file Okta requires for an
+// OIN submission, which scripts/suites.sh runs against the binary).
 
 import (
 	"maps"
