@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs the third-party SCIM suites (Okta's SPEC test, Microsoft's SCIM
-# reference tests; see ../shared/suites/README.md) with newman against the
-# built scimd, on SQLite and, when SCIMD_TEST_MYSQL_DSN names a server
-# (mysql://USER@HOST:PORT/), on MySQL. Each suite gets a fresh tenant made
-# with "scimd tenant create --json". Exits non-zero when any assertion fails.
+# reference tests) with newman against the built scimd, on SQLite and, when
+# SCIMD_TEST_MYSQL_DSN names a server (mysql://USER@HOST:PORT/), on MySQL.
+# Each suite gets a fresh tenant made with "scimd tenant create --json".
+# Exits non-zero when any assertion fails. "make conformance" runs it.
+#
+# The suites are not part of this repository: they are read from the folder
+# ../shared/suites beside it (see its README.md), or from SCIMD_SUITES.
 #
 # Environment:
 #   SCIMD_BIN             the scimd binary (default bin/scimd)
