@@ -61,7 +61,7 @@ reliability: ## Fuzz seven targets for FUZZTIME (default 60s) each (filters, PAT
 	     mysql --no-defaults -uroot -h127.0.0.1 -P3306 --protocol=tcp -e 'select 1'; } >/dev/null 2>&1; then \
 		SCIMD_TEST_MYSQL_DSN='$(TEST_MYSQL_DSN)'; export SCIMD_TEST_MYSQL_DSN; \
 	fi; \
-	GO='$(GO)' FUZZTIME='$(FUZZTIME)' conformance/reliability.sh
+	GO='$(GO)' FUZZTIME='$(FUZZTIME)' scripts/reliability.sh
 
 .PHONY: conformance
 conformance: build ## Run Okta's and Microsoft's SCIM test suites (newman) against bin/scimd, on SQLite and MySQL.
@@ -69,7 +69,7 @@ conformance: build ## Run Okta's and Microsoft's SCIM test suites (newman) again
 	     mysql --no-defaults -uroot -h127.0.0.1 -P3306 --protocol=tcp -e 'select 1'; } >/dev/null 2>&1; then \
 		SCIMD_TEST_MYSQL_DSN='$(TEST_MYSQL_DSN)'; export SCIMD_TEST_MYSQL_DSN; \
 	fi; \
-	SCIMD_BIN=$(BIN) conformance/suites/run.sh
+	SCIMD_BIN=$(BIN) scripts/suites.sh
 
 # bench uses the MySQL server of "make test" when SCIMD_TEST_MYSQL_DSN names
 # one (CI sets it), else --db auto: root without a password on 127.0.0.1:3306

@@ -5,27 +5,27 @@ import (
 	"testing"
 
 	"github.com/scimd/scimd/admin"
-	"github.com/scimd/scimd/conformance"
 	"github.com/scimd/scimd/schemas"
+	"github.com/scimd/scimd/scim/scimtest"
 )
 
 // adminBadBodies are bodies of the admin API's own writes: JSON merge
 // patches of a user (PATCH /users/{id}), which the SCIM table has no
 // form for, a tenant attribute of each type, and member lists of a group.
-func adminBadBodies() []conformance.HTTPBadBody {
+func adminBadBodies() []scimtest.HTTPBadBody {
 	const iv, is = "invalidValue", "invalidSyntax"
-	merge := func(name, body, typ, attr, phrase string) conformance.HTTPBadBody {
-		return conformance.HTTPBadBody{Name: "merge " + name, Method: "PATCH", Type: "User", Body: body, ScimType: typ, Attr: attr, Phrase: phrase}
+	merge := func(name, body, typ, attr, phrase string) scimtest.HTTPBadBody {
+		return scimtest.HTTPBadBody{Name: "merge " + name, Method: "PATCH", Type: "User", Body: body, ScimType: typ, Attr: attr, Phrase: phrase}
 	}
-	create := func(name, body, typ, attr, phrase string) conformance.HTTPBadBody {
-		return conformance.HTTPBadBody{Name: name, Method: "POST", Type: "User",
+	create := func(name, body, typ, attr, phrase string) scimtest.HTTPBadBody {
+		return scimtest.HTTPBadBody{Name: name, Method: "POST", Type: "User",
 			Body: `{"userName":"u","emails":[{"value":"u@example.com"}],` + body + `}`, ScimType: typ, Attr: attr, Phrase: phrase}
 	}
-	members := func(name, body, attr, phrase string) conformance.HTTPBadBody {
-		return conformance.HTTPBadBody{Name: "members " + name, Method: "POST", Type: "Group", Body: body, Attr: attr, Phrase: phrase}
+	members := func(name, body, attr, phrase string) scimtest.HTTPBadBody {
+		return scimtest.HTTPBadBody{Name: "members " + name, Method: "POST", Type: "Group", Body: body, Attr: attr, Phrase: phrase}
 	}
 	ent, ten := schemas.EnterpriseUserURN, schemas.TenantUserURN
-	return []conformance.HTTPBadBody{
+	return []scimtest.HTTPBadBody{
 		merge("userName a number", `{"userName":123}`, iv, "userName", "userName must be a string, got a number"),
 		merge("userName removed", `{"userName":null}`, iv, "userName", "userName is required"),
 		merge("active maybe", `{"active":"maybe"}`, iv, "active", `active must be a boolean, got "maybe"`),
@@ -56,8 +56,8 @@ func testBadBodies(t *testing.T, e *env) {
 	member, _ := e.want(e.do("POST", users, r0.acmeAdmin, `{"userName":"member","emails":[{"value":"m@example.com"}]}`), 201, "create").body["id"].(string)
 	gid := adminGroup(t, e, member)
 	before := storedUser(t, e, "acme", id)
-	var bodies []conformance.HTTPBadBody
-	for _, b := range conformance.HTTPBadBodies() {
+	var bodies []scimtest.HTTPBadBody
+	for _, b := range scimtest.HTTPBadBodies() {
 		if b.Type == "User" && (b.Method == "POST" || b.Method == "PUT") && !b.SCIMOnly {
 			bodies = append(bodies, b)
 		}
@@ -81,7 +81,7 @@ func testBadBodies(t *testing.T, e *env) {
 		if st, _ := r.body["scim_type"].(string); st != b.ScimType {
 			t.Errorf("%s: %s %s %s: scim_type %q, want %q", b.Name, b.Method, path, b.Body, st, b.ScimType)
 		}
-		if msg := conformance.HTTPCheckBadBodyDetail(b, r.body["detail"]); msg != "" {
+		if msg := scimtest.HTTPCheckBadBodyDetail(b, r.body["detail"]); msg != "" {
 			t.Errorf("%s: %s %s %s: %s", b.Name, b.Method, path, b.Body, msg)
 		}
 	}

@@ -22,7 +22,7 @@ import (
 //	go test ./scim/ -run '^$' -fuzz '^FuzzFilterSQLite$' -fuzztime 60s
 
 // filterSeeds are filters real clients send (Entra, Okta; see
-// /work/shared/notes/idp-requests.md) and some that stress the translator.
+// scimtest/testdata/idp-requests.md) and some that stress the translator.
 var filterSeeds = []string{
 	`userName eq "9c4a3e6b-1b7e-4a62-8f34-5e0d0f2a1c55"`,
 	`userName eq "Test_User_ab12"`,
@@ -136,8 +136,8 @@ func checkNoSQL(t *testing.T, text string, input ...string) {
 	}
 }
 
-// bodySeeds are request bodies of Entra and Okta (idp-requests.md), by
-// the route they are sent to.
+// bodySeeds are request bodies of Entra and Okta
+// (scimtest/testdata/idp-requests.md), by the route they are sent to.
 var bodySeeds = []struct {
 	route uint8
 	body  string

@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/scimd/scimd/conformance"
 	"github.com/scimd/scimd/scim"
+	"github.com/scimd/scimd/scim/scimtest"
 	"github.com/scimd/scimd/storage/mysql/mysqltest"
 	"github.com/scimd/scimd/storage/sqlite"
 )
@@ -20,12 +20,12 @@ func TestTenantIsolationSQLite(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	conformance.RunHTTPIsolationTests(t, newTargets(t, s, logger), scim.RouteTemplates())
+	scimtest.RunHTTPIsolationTests(t, newTargets(t, s, logger), scim.RouteTemplates())
 }
 
 // TestTenantIsolationMySQL is TestTenantIsolationSQLite on MySQL.
 func TestTenantIsolationMySQL(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	s := mysqltest.StoreFactory(t)(t)
-	conformance.RunHTTPIsolationTests(t, newTargets(t, s, logger), scim.RouteTemplates())
+	scimtest.RunHTTPIsolationTests(t, newTargets(t, s, logger), scim.RouteTemplates())
 }

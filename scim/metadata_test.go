@@ -14,8 +14,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/scimd/scimd/conformance"
 	"github.com/scimd/scimd/schemas"
+	"github.com/scimd/scimd/scim/scimtest"
 	"github.com/scimd/scimd/storage"
 	"github.com/scimd/scimd/storage/mysql/mysqltest"
 	"github.com/scimd/scimd/storage/sqlite"
@@ -71,7 +71,7 @@ func runMetadataTests(t *testing.T, store storage.Store, logger *slog.Logger) {
 // mdClient talks to one tenant's SCIM API.
 type mdClient struct {
 	t     *testing.T
-	tg    conformance.Target
+	tg    scimtest.Target
 	store storage.Store
 }
 

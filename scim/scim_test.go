@@ -10,10 +10,10 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/scimd/scimd/conformance"
 	"github.com/scimd/scimd/credentials"
 	"github.com/scimd/scimd/directory"
 	"github.com/scimd/scimd/scim"
+	"github.com/scimd/scimd/scim/scimtest"
 	"github.com/scimd/scimd/storage"
 	"github.com/scimd/scimd/storage/mysql/mysqltest"
 	"github.com/scimd/scimd/storage/sqlite"
@@ -28,12 +28,12 @@ func TestHTTPSQLite(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	conformance.RunHTTPTests(t, newTargets(t, s, logger))
+	scimtest.RunHTTPTests(t, newTargets(t, s, logger))
 }
 
 // newTargets serves the SCIM API of store over httptest and makes a fresh
 // tenant with a credential for every target.
-func newTargets(t *testing.T, store storage.Store, logger *slog.Logger) func(t *testing.T) conformance.Target {
+func newTargets(t *testing.T, store storage.Store, logger *slog.Logger) func(t *testing.T) scimtest.Target {
 	h, err := scim.NewHandler(scim.Config{Store: store, Logger: logger})
 	if err != nil {
 		t.Fatal(err)
@@ -43,7 +43,7 @@ func newTargets(t *testing.T, store storage.Store, logger *slog.Logger) func(t *
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	var n atomic.Int64
-	return func(t *testing.T) conformance.Target {
+	return func(t *testing.T) scimtest.Target {
 		name := fmt.Sprintf("t%d", n.Add(1))
 		tenant, err := store.CreateTenant(t.Context(), name)
 		if err != nil {
@@ -57,7 +57,7 @@ func newTargets(t *testing.T, store storage.Store, logger *slog.Logger) func(t *
 		if err != nil {
 			t.Fatal(err)
 		}
-		return conformance.Target{BaseURL: srv.URL + "/tenants/" + name + "/scim/v2", Token: token, Client: srv.Client(),
+		return scimtest.Target{BaseURL: srv.URL + "/tenants/" + name + "/scim/v2", Token: token, Client: srv.Client(),
 			Revoke: func(t *testing.T) {
 				if err := store.RevokeCredential(t.Context(), tenant.ID, cred.ID); err != nil {
 					t.Fatal(err)
@@ -71,7 +71,7 @@ func newTargets(t *testing.T, store storage.Store, logger *slog.Logger) func(t *
 func TestHTTPMySQL(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	s := mysqltest.StoreFactory(t)(t)
-	conformance.RunHTTPTests(t, newTargets(t, s, logger))
+	scimtest.RunHTTPTests(t, newTargets(t, s, logger))
 }
 
 // applyDefinition sets a tenant's schema as the CLI does.

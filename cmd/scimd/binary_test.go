@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scimd/scimd/conformance"
+	"github.com/scimd/scimd/scim/scimtest"
 )
 
 // TestBinaryHTTPConformance builds the scimd binary, starts it on SQLite,
@@ -62,7 +62,7 @@ func TestBinaryHTTPConformance(t *testing.T) {
 
 	var n atomic.Int64
 	client := &http.Client{Timeout: 30 * time.Second}
-	conformance.RunHTTPTests(t, func(t *testing.T) conformance.Target {
+	scimtest.RunHTTPTests(t, func(t *testing.T) scimtest.Target {
 		name := fmt.Sprintf("bin%d", n.Add(1))
 		out, err := exec.CommandContext(t.Context(), bin, "tenant", "create", name, "--json", "--db", db).Output()
 		if err != nil {
@@ -91,6 +91,6 @@ func TestBinaryHTTPConformance(t *testing.T) {
 				t.Fatalf("token revoke: %v: %s", err, out)
 			}
 		}
-		return conformance.Target{BaseURL: base + created.BasePath, Token: created.Token, Client: client, Revoke: revoke}
+		return scimtest.Target{BaseURL: base + created.BasePath, Token: created.Token, Client: client, Revoke: revoke}
 	})
 }

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scimd/scimd/conformance"
 	"github.com/scimd/scimd/scim"
+	"github.com/scimd/scimd/scim/scimtest"
 )
 
 // TestBinaryTenantIsolation runs the tenant isolation suite over every
@@ -24,8 +24,8 @@ func TestBinaryTenantIsolation(t *testing.T) {
 	p := startScimd(t, bin, db)
 	client := &http.Client{Timeout: 30 * time.Second}
 	var n atomic.Int64
-	conformance.RunHTTPIsolationTests(t, func(t *testing.T) conformance.Target {
+	scimtest.RunHTTPIsolationTests(t, func(t *testing.T) scimtest.Target {
 		basePath, token := createTenantCLI(t, bin, db, fmt.Sprintf("iso%d", n.Add(1)))
-		return conformance.Target{BaseURL: p.base + basePath, Token: token, Client: client}
+		return scimtest.Target{BaseURL: p.base + basePath, Token: token, Client: client}
 	}, scim.RouteTemplates())
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scimd/scimd/conformance"
+	"github.com/scimd/scimd/scim/scimtest"
 )
 
 // TestTwoProcessesMySQL starts two scimd binaries on one MySQL database and
@@ -27,7 +27,7 @@ func TestTwoProcessesMySQL(t *testing.T) {
 	bin := buildScimd(t)
 	p1 := startScimd(t, bin, db)
 	p2 := startScimd(t, bin, db)
-	rr := conformance.NewRoundRobin(p1.base, p2.base)
+	rr := scimtest.NewRoundRobin(p1.base, p2.base)
 	client := &http.Client{
 		Timeout:   30 * time.Second,
 		Transport: rr,
@@ -35,9 +35,9 @@ func TestTwoProcessesMySQL(t *testing.T) {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	var n atomic.Int64
-	conformance.RunHTTPConcurrencyTests(t, func(t *testing.T) conformance.Target {
+	scimtest.RunHTTPConcurrencyTests(t, func(t *testing.T) scimtest.Target {
 		basePath, token := createTenantCLI(t, bin, db, fmt.Sprintf("two%d", n.Add(1)))
-		return conformance.Target{BaseURL: p1.base + basePath, Token: token, Client: client}
+		return scimtest.Target{BaseURL: p1.base + basePath, Token: token, Client: client}
 	})
 	sent := rr.Sent()
 	if sent[0] == 0 || sent[1] == 0 {

@@ -29,7 +29,7 @@ func FuzzApply(f *testing.F) {
 	f.Add(uint8(2), `[{"op":"add","path":"urn:example:scimd:test:2.0:Custom:devices[since eq 2020.5].value","value":"x"}]`)
 	f.Add(uint8(2), `[{"op":"ReplACe","pAth":"emAils[tYpe eq \"\"]","vAlue":"0"}]`)
 	f.Add(uint8(2), `[{"op":"replace","path":"urn:example:scimd:test:2.0:Custom:devices[since gt 1.5 or value co \"d\"].since","value":"3"}]`)
-	// Entra and Okta (see /work/shared/notes/idp-requests.md).
+	// Entra and Okta (see scim/scimtest/testdata/idp-requests.md).
 	f.Add(uint8(0), `[{"op":"Replace","path":"emails[type eq \"work\"].value","value":"x@y"},{"op":"Replace","path":"name.familyName","value":"F"}]`)
 	f.Add(uint8(0), `[{"op":"Replace","path":"active","value":"False"}]`)
 	f.Add(uint8(0), `[{"op":"replace","value":{"displayName":"D","name.givenName":"G","name.familyName":"F","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber":"1"}}]`)

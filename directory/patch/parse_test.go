@@ -12,7 +12,8 @@ import (
 )
 
 // TestThroughParse reads IdP PATCH requests with Parse and applies what it
-// delivers.
+// delivers. Case names are the requests' numbers in
+// scim/scimtest/testdata/idp-requests.md.
 func TestThroughParse(t *testing.T) {
 	schema.SetAllowStringValues(true) // as directory.New does
 	t.Cleanup(func() { schema.SetAllowStringValues(false) })

@@ -44,7 +44,7 @@ type patchCase struct {
 const absent = "-"
 
 var patchCases = []patchCase{
-	// Microsoft Entra ID (idp-requests.md E9–E18).
+	// Microsoft Entra ID (scim/scimtest/testdata/idp-requests.md, E9–E18).
 	{
 		name: "E9 replace work email value and family name",
 		ops: `[{"op":"Replace","path":"emails[type eq \"work\"].value","value":"barbara@example.com"},

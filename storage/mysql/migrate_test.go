@@ -4,10 +4,10 @@ import (
 	"log/slog"
 	"testing"
 
-	"github.com/scimd/scimd/conformance"
 	"github.com/scimd/scimd/storage"
 	"github.com/scimd/scimd/storage/mysql"
 	"github.com/scimd/scimd/storage/mysql/mysqltest"
+	"github.com/scimd/scimd/storage/storagetest"
 )
 
 // TestSortValuesMigration checks migration 12: resources stored before
@@ -15,7 +15,7 @@ import (
 func TestSortValuesMigration(t *testing.T) {
 	dsn, db := mysqltest.Database(t)
 	logger := slog.New(slog.DiscardHandler)
-	conformance.RunSortValuesMigrationTest(t, func(t *testing.T) storage.Store {
+	storagetest.RunSortValuesMigrationTest(t, func(t *testing.T) storage.Store {
 		s, err := mysql.Open(t.Context(), dsn, logger)
 		if err != nil {
 			t.Fatal(err)

@@ -9,10 +9,10 @@ import (
 
 	"github.com/scim2/filter-parser/v2"
 
-	"github.com/scimd/scimd/conformance"
 	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/storage"
 	"github.com/scimd/scimd/storage/sqlite"
+	"github.com/scimd/scimd/storage/storagetest"
 )
 
 // TestStatusBackfill checks migration 10: users stored before scimd kept a
@@ -110,7 +110,7 @@ func TestStatusBackfill(t *testing.T) {
 func TestSortValuesMigration(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "scimd.db")
 	logger := slog.New(slog.DiscardHandler)
-	conformance.RunSortValuesMigrationTest(t, func(t *testing.T) storage.Store {
+	storagetest.RunSortValuesMigrationTest(t, func(t *testing.T) storage.Store {
 		s, err := sqlite.Open(t.Context(), path, logger)
 		if err != nil {
 			t.Fatal(err)

@@ -5,20 +5,21 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/scimd/scimd/conformance"
 	"github.com/scimd/scimd/storage"
+	"github.com/scimd/scimd/storage/internal/sqlstore/sqltest"
 	"github.com/scimd/scimd/storage/sqlite"
+	"github.com/scimd/scimd/storage/storagetest"
 )
 
 // TestSQLite runs the storage conformance suite against a fresh SQLite file
 // per subtest.
 func TestSQLite(t *testing.T) {
-	conformance.RunStorageTests(t, newStore)
+	storagetest.RunStorageTests(t, newStore)
 }
 
 // TestSQLitePlans checks that common filters and sorts use indexes.
 func TestSQLitePlans(t *testing.T) {
-	conformance.RunPlanTests(t, newStore)
+	sqltest.RunPlanTests(t, newStore)
 }
 
 func newStore(t *testing.T) storage.Store {

@@ -1,0 +1,21 @@
+package scimtest
+
+import (
+	"net/http"
+	"testing"
+)
+
+// httpTestRevocation checks that a revoked credential is refused on its
+// very next request, with a SCIM error, and stays refused.
+func httpTestRevocation(t *testing.T, tg Target) {
+	if tg.Revoke == nil {
+		t.Fatal("the target cannot revoke its credential: Target.Revoke is nil")
+	}
+	c := httpNewClient(t, tg)
+	c.createUser("revoked-"+httpRandom(6)+"@example.com", nil)
+	c.get("/Users").must(http.StatusOK)
+	tg.Revoke(t)
+	c.get("/Users").wantError(http.StatusUnauthorized)
+	c.post("/Users", map[string]any{"schemas": []string{httpURNUser}, "userName": "after-" + httpRandom(6)}).wantError(http.StatusUnauthorized)
+	c.get("/ServiceProviderConfig").wantError(http.StatusUnauthorized)
+}

@@ -1,0 +1,6 @@
+// Package sqltest holds the tests of how the SQL stores run their queries,
+// which the storage contract (storage/storagetest) cannot see: RunPlanTests
+// reads the engine's EXPLAIN for the lookups identity providers send most
+// and counts the rows or pages they examine. storage/sqlite and
+// storage/mysql run it against a sqlstore.Store of their engine.
+package sqltest
