@@ -46,6 +46,9 @@ func (s *Store) FullScans(ctx context.Context, tenant storage.TenantID, rt *sche
 	return out, nil
 }
 
+// Engine names the store's SQL engine: "sqlite" or "mysql".
+func (s *Store) Engine() string { return s.d.Name }
+
 // Analyze refreshes the engine's table statistics, which its query planner
 // uses to choose between indexes. Engines also do this on their own as
 // tables grow; tests and bulk loads call it to see settled plans at once.

@@ -17,6 +17,7 @@ import (
 type examiner interface {
 	Examined(ctx context.Context, tenant storage.TenantID, rt *schemas.ResourceType, q storage.Query) (int, error)
 	Analyze(ctx context.Context) error
+	Engine() string
 }
 
 // The tenants of planTestExamined: the same data, ten times more of it in
@@ -38,8 +39,12 @@ const (
 // a ref access (MySQL) like a lookup of one value, and a planner without
 // per-value statistics may drive a value path from its least selective
 // comparison (emails[type eq "work" and value eq x] from type). The
-// lookups are measured as deployed, without statistics (scimd runs no
-// ANALYZE), and again after ANALYZE.
+// lookups are measured as deployed and again after ANALYZE. On SQLite,
+// deployed means without statistics: scimd runs no ANALYZE. InnoDB keeps
+// sampled statistics of its own, recomputed in the background when a table
+// is opened or a tenth of it changed, so before ANALYZE a MySQL table holds
+// whatever that background work has reached: a state that depends on
+// timing, not one to assert on. MySQL is measured after ANALYZE only.
 func planTestExamined(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	s := newStore(t)
 	ex, ok := s.(examiner)
@@ -92,7 +97,11 @@ func planTestExamined(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{rt: &set.Group, filter: `members.value eq "{{user77}}"`, want: []int{7}},
 		{rt: &set.User, filter: `userName ew "r.77@example.com"`, want: []int{77}, scan: true},
 	}
-	for _, stats := range []string{"without statistics", "after ANALYZE"} {
+	phases := []string{"without statistics", "after ANALYZE"}
+	if ex.Engine() == "mysql" {
+		phases = phases[1:]
+	}
+	for _, stats := range phases {
 		if stats == "after ANALYZE" {
 			if err := ex.Analyze(ctx); err != nil {
 				t.Fatal(err)
