@@ -27,5 +27,5 @@ func TestBinaryTenantIsolation(t *testing.T) {
 	conformance.RunHTTPIsolationTests(t, func(t *testing.T) conformance.Target {
 		basePath, token := createTenantCLI(t, bin, db, fmt.Sprintf("iso%d", n.Add(1)))
 		return conformance.Target{BaseURL: p.base + basePath, Token: token, Client: client}
-	}, scim.RouteTemplates())
+	}, scim.Paths())
 }
