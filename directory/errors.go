@@ -59,6 +59,7 @@ type Error struct {
 	err       error // the store's error it stands for, if any
 }
 
+// Error returns the detail.
 func (e *Error) Error() string { return e.Detail }
 
 // Unwrap returns the store's error the Error stands for, so that

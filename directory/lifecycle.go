@@ -8,7 +8,6 @@ import (
 	_ "time/tzdata" // timezone names validate the same on every host
 
 	"github.com/scimd/scimd/schemas"
-	"github.com/scimd/scimd/storage"
 )
 
 // stampFormat renders the timestamps scimd sets in users' documents
@@ -82,7 +81,10 @@ func prepareUser(doc, prev map[string]any, w userWrite, now time.Time, minPasswo
 	if err := passwordPolicy(doc, prev, ext, now, minPassword); err != nil {
 		return err
 	}
-	if _, err := storage.UserTags(map[string]any{schemas.ScimdUserURN: ext}); err != nil {
+	if err := checkTags(ext); err != nil {
+		return err
+	}
+	if err := checkDelegates(ext); err != nil {
 		return err
 	}
 	if len(ext) > 0 {

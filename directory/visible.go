@@ -15,7 +15,9 @@ import (
 // for a user with its lifecycle status, derived for documents stored
 // before scimd kept one (deriveStatus). Nested values are shared with doc.
 func Visible(rt *schemas.ResourceType, doc map[string]any) map[string]any {
-	out := make(map[string]any, len(doc))
+	// Room for what a door adds when it renders the document: id, schemas,
+	// meta, a group's members or a user's groups.
+	out := make(map[string]any, len(doc)+5)
 	for k, v := range doc {
 		out[k] = v
 	}

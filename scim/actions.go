@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"strings"
 
 	scimerrors "github.com/elimity-com/scim/errors"
 
@@ -16,52 +15,13 @@ import (
 // sessionsURN is the schema of scimd's sessions responses.
 const sessionsURN = "urn:scimd:api:messages:2.0:Sessions"
 
-// serveAction answers scimd's endpoints beyond RFC 7644, and reports
-// whether path was one:
+// scimd's endpoints beyond RFC 7644 (see routes):
 //
 //	POST /Users/{id}/login                a relying app reports a login
 //	GET  /Users/{id}/sessions             when the user's sessions are valid from
 //	POST /Users/{id}/sessions/invalidate  invalidates the user's sessions
 //	POST /sessions/invalidate             invalidates every session of the tenant
 //	GET  /TagKeys                         the tag keys the tenant's users carry
-func (h *Handler) serveAction(w http.ResponseWriter, r *http.Request, c *call, path string) (bool, error) {
-	switch path {
-	case "/sessions/invalidate":
-		if r.Method != http.MethodPost {
-			return true, methodNotAllowed(w, c, http.MethodPost)
-		}
-		return true, h.invalidateTenantSessions(w, r, c)
-	case "/TagKeys":
-		if r.Method != http.MethodGet {
-			return true, methodNotAllowed(w, c, http.MethodGet)
-		}
-		return true, h.serveTagKeys(w, r, c)
-	}
-	rest, ok := strings.CutPrefix(path, c.scope.Set.User.Endpoint+"/")
-	if !ok {
-		return false, nil
-	}
-	id, action, ok := strings.Cut(rest, "/")
-	if !ok || id == "" || id == ".search" {
-		return false, nil
-	}
-	var method string
-	var serve func(http.ResponseWriter, *http.Request, *call, string) error
-	switch action {
-	case "login":
-		method, serve = http.MethodPost, h.login
-	case "sessions":
-		method, serve = http.MethodGet, h.serveSessions
-	case "sessions/invalidate":
-		method, serve = http.MethodPost, h.invalidateUserSessions
-	default:
-		return false, nil
-	}
-	if r.Method != method {
-		return true, methodNotAllowed(w, c, method)
-	}
-	return true, serve(w, r, c, id)
-}
 
 // loginRequest is the optional body of POST /Users/{id}/login: the linked
 // identity the user signed in with.
@@ -73,7 +33,7 @@ type loginRequest struct {
 // login records a login of an active user: lastLoginAt, and the linked
 // identity's authentication times when the body names one. It answers 200
 // with the user.
-func (h *Handler) login(w http.ResponseWriter, r *http.Request, c *call, id string) error {
+func (h *Handler) login(w http.ResponseWriter, r *http.Request, c *call) error {
 	var req loginRequest
 	if len(bytes.TrimSpace(c.body)) > 0 {
 		if err := json.Unmarshal(c.body, &req); err != nil {
@@ -81,7 +41,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request, c *call, id stri
 				`the body must be empty or a JSON object {"source": …, "identifier": …} naming the linked identity used`)
 		}
 	}
-	res, err := h.dir.Login(r.Context(), c.scope, id, directory.Login{Source: req.Source, Identifier: req.Identifier})
+	res, err := h.dir.Login(r.Context(), c.scope, r.PathValue("id"), directory.Login{Source: req.Source, Identifier: req.Identifier})
 	if err != nil {
 		return err
 	}
@@ -93,8 +53,8 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request, c *call, id stri
 }
 
 // invalidateUserSessions moves the user's sessionsValidAfter to now.
-func (h *Handler) invalidateUserSessions(w http.ResponseWriter, r *http.Request, c *call, id string) error {
-	res, err := h.dir.InvalidateSessions(r.Context(), c.scope, id)
+func (h *Handler) invalidateUserSessions(w http.ResponseWriter, r *http.Request, c *call) error {
+	res, err := h.dir.InvalidateSessions(r.Context(), c.scope, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -102,8 +62,8 @@ func (h *Handler) invalidateUserSessions(w http.ResponseWriter, r *http.Request,
 }
 
 // serveSessions answers when the user's sessions are valid from.
-func (h *Handler) serveSessions(w http.ResponseWriter, r *http.Request, c *call, id string) error {
-	res, err := h.dir.Get(r.Context(), c.scope, schemas.UserType, id, storage.GetOptions{})
+func (h *Handler) serveSessions(w http.ResponseWriter, r *http.Request, c *call) error {
+	res, err := h.dir.Get(r.Context(), c.scope, schemas.UserType, r.PathValue("id"), storage.GetOptions{})
 	if err != nil {
 		return err
 	}

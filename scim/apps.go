@@ -18,93 +18,71 @@ import (
 // AppURN is the schema of the App resources of /Apps, scimd's own.
 const AppURN = "urn:scimd:schemas:2.0:App"
 
-// appRoute reports whether a path (after /scim/v2) is one of the apps
-// endpoints: /Apps, /Apps/{id}, /Users/{id}/apps and
-// /Users/{id}/apps/{appId}.
-func appRoute(path string) bool {
-	if path == "/Apps" || strings.HasPrefix(path, "/Apps/") {
-		return true
+// The apps endpoints (see routes): /Apps and /Apps/{id}, the tenant's
+// apps; /Users/{id}/apps and /Users/{id}/apps/{appId}, a user's
+// assignments.
+
+// listApps answers GET /Apps.
+func (h *Handler) listApps(w http.ResponseWriter, r *http.Request, c *call) error {
+	apps, err := h.dir.Apps(r.Context(), c.scope)
+	if err != nil {
+		return err
 	}
-	rest, ok := strings.CutPrefix(path, "/Users/")
-	if !ok {
-		return false
+	list := make([]any, len(apps))
+	for i, a := range apps {
+		list[i] = renderApp(c, a)
 	}
-	_, sub, ok := strings.Cut(rest, "/")
-	return ok && (sub == "apps" || strings.HasPrefix(sub, "apps/"))
+	writeList(w, list)
+	return nil
 }
 
-// serveApps answers the apps endpoints.
-func (h *Handler) serveApps(w http.ResponseWriter, r *http.Request, c *call, path string) error {
-	if rest, ok := strings.CutPrefix(path, "/Users/"); ok {
-		user, sub, _ := strings.Cut(rest, "/")
-		appID, _ := strings.CutPrefix(sub, "apps")
-		appID = strings.TrimPrefix(appID, "/")
-		return h.serveUserApps(w, r, c, user, appID)
+// createApp answers POST /Apps.
+func (h *Handler) createApp(w http.ResponseWriter, r *http.Request, c *call) error {
+	in, err := readApp(c.body)
+	if err != nil {
+		return err
 	}
-	return h.serveAppResources(w, r, c, strings.TrimPrefix(strings.TrimPrefix(path, "/Apps"), "/"))
+	app, err := h.dir.CreateApp(r.Context(), c.scope, in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", c.base+"/Apps/"+app.ID)
+	writeJSON(w, http.StatusCreated, renderApp(c, app))
+	return nil
 }
 
-// serveAppResources answers /Apps and /Apps/{id}.
-func (h *Handler) serveAppResources(w http.ResponseWriter, r *http.Request, c *call, id string) error {
-	ctx := r.Context()
-	if strings.Contains(id, "/") {
-		return errorf(http.StatusNotFound, "", "no endpoint at this path: apps are at /Apps and /Apps/{id}")
+// getApp answers GET /Apps/{id}.
+func (h *Handler) getApp(w http.ResponseWriter, r *http.Request, c *call) error {
+	app, err := h.dir.App(r.Context(), c.scope, r.PathValue("id"))
+	if err != nil {
+		return err
 	}
-	if id == "" {
-		switch r.Method {
-		case http.MethodGet:
-			apps, err := h.dir.Apps(ctx, c.scope)
-			if err != nil {
-				return err
-			}
-			list := make([]any, len(apps))
-			for i, a := range apps {
-				list[i] = renderApp(c, a)
-			}
-			writeList(w, list)
-			return nil
-		case http.MethodPost:
-			in, err := readApp(c.body)
-			if err != nil {
-				return err
-			}
-			app, err := h.dir.CreateApp(ctx, c.scope, in)
-			if err != nil {
-				return err
-			}
-			w.Header().Set("Location", c.base+"/Apps/"+app.ID)
-			writeJSON(w, http.StatusCreated, renderApp(c, app))
-			return nil
-		}
-		return methodNotAllowed(w, c, "GET, POST")
+	writeJSON(w, http.StatusOK, renderApp(c, app))
+	return nil
+}
+
+// replaceApp answers PUT /Apps/{id}.
+func (h *Handler) replaceApp(w http.ResponseWriter, r *http.Request, c *call) error {
+	in, err := readApp(c.body)
+	if err != nil {
+		return err
 	}
-	switch r.Method {
-	case http.MethodGet:
-		app, err := h.dir.App(ctx, c.scope, id)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, renderApp(c, app))
-	case http.MethodPut:
-		in, err := readApp(c.body)
-		if err != nil {
-			return err
-		}
-		in.ID = id
-		app, err := h.dir.UpdateApp(ctx, c.scope, in)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, renderApp(c, app))
-	case http.MethodDelete:
-		if err := h.dir.DeleteApp(ctx, c.scope, id); err != nil {
-			return err
-		}
-		w.Header().Del("Content-Type")
-		w.WriteHeader(http.StatusNoContent)
-	default:
-		return methodNotAllowed(w, c, "GET, PUT, DELETE")
+	in.ID = r.PathValue("id")
+	app, err := h.dir.UpdateApp(r.Context(), c.scope, in)
+	if err != nil {
+		return err
 	}
+	writeJSON(w, http.StatusOK, renderApp(c, app))
+	return nil
+}
+
+// deleteApp answers DELETE /Apps/{id}.
+func (h *Handler) deleteApp(w http.ResponseWriter, r *http.Request, c *call) error {
+	if err := h.dir.DeleteApp(r.Context(), c.scope, r.PathValue("id")); err != nil {
+		return err
+	}
+	w.Header().Del("Content-Type")
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
@@ -114,47 +92,43 @@ func writeList(w http.ResponseWriter, list []any) {
 		"startIndex": 1, "itemsPerPage": len(list), "Resources": list})
 }
 
-// serveUserApps answers /Users/{id}/apps (GET: the user's apps) and
-// /Users/{id}/apps/{appId} (GET one, POST or PUT: assign or replace the
-// assignment's data, DELETE: unassign).
-func (h *Handler) serveUserApps(w http.ResponseWriter, r *http.Request, c *call, user, appID string) error {
-	ctx := r.Context()
-	if user == "" || strings.Contains(appID, "/") {
-		return errorf(http.StatusNotFound, "", "no endpoint at this path: a user's apps are at /Users/{id}/apps and /Users/{id}/apps/{appId}")
+// listUserApps answers GET /Users/{id}/apps: the user's assignments.
+func (h *Handler) listUserApps(w http.ResponseWriter, r *http.Request, c *call) error {
+	res, err := h.userWithApps(r.Context(), c, r.PathValue("id"))
+	if err != nil {
+		return err
 	}
-	if appID == "" {
-		if r.Method != http.MethodGet {
-			return methodNotAllowed(w, c, "GET")
-		}
-		res, err := h.userWithApps(ctx, c, user)
-		if err != nil {
-			return err
-		}
-		writeList(w, renderApps(c, res))
-		return nil
+	writeList(w, renderApps(c, res))
+	return nil
+}
+
+// getAssignment answers GET /Users/{id}/apps/{appId}.
+func (h *Handler) getAssignment(w http.ResponseWriter, r *http.Request, c *call) error {
+	return h.writeAssignment(w, r, c, r.PathValue("id"), r.PathValue("appId"), false)
+}
+
+// assign answers POST and PUT /Users/{id}/apps/{appId}: it assigns the
+// user to the app, or replaces the assignment's data.
+func (h *Handler) assign(w http.ResponseWriter, r *http.Request, c *call) error {
+	a, err := readAssignment(c.body)
+	if err != nil {
+		return err
 	}
-	switch r.Method {
-	case http.MethodGet:
-		return h.writeAssignment(w, r, c, user, appID, false)
-	case http.MethodPost, http.MethodPut:
-		a, err := readAssignment(c.body)
-		if err != nil {
-			return err
-		}
-		a.App, a.User = appID, user
-		if _, err := h.dir.Assign(ctx, c.scope, a); err != nil {
-			return err
-		}
-		return h.writeAssignment(w, r, c, user, appID, true)
-	case http.MethodDelete:
-		if err := h.dir.Unassign(ctx, c.scope, appID, user); err != nil {
-			return err
-		}
-		w.Header().Del("Content-Type")
-		w.WriteHeader(http.StatusNoContent)
-		return nil
+	a.User, a.App = r.PathValue("id"), r.PathValue("appId")
+	if _, err := h.dir.Assign(r.Context(), c.scope, a); err != nil {
+		return err
 	}
-	return methodNotAllowed(w, c, "GET, POST, PUT, DELETE")
+	return h.writeAssignment(w, r, c, a.User, a.App, true)
+}
+
+// unassign answers DELETE /Users/{id}/apps/{appId}.
+func (h *Handler) unassign(w http.ResponseWriter, r *http.Request, c *call) error {
+	if err := h.dir.Unassign(r.Context(), c.scope, r.PathValue("appId"), r.PathValue("id")); err != nil {
+		return err
+	}
+	w.Header().Del("Content-Type")
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // userWithApps reads a user with its app assignments.

@@ -101,7 +101,7 @@ func worstCaseUser(userName string, n int, maxBody int) map[string]any {
 		aliases[i] = fmt.Sprintf("%s-alias-%d", userName, i)
 		linked[i] = map[string]any{"source": "idp", "identifier": fmt.Sprintf("%s-li-%d", userName, i)}
 	}
-	tags := make([]any, min(n, storage.MaxTags))
+	tags := make([]any, min(n, 100)) // the directory takes at most 100 tags
 	for i := range tags {
 		tags[i] = map[string]any{"key": "k" + strconv.Itoa(i), "value": "v"}
 	}

@@ -9,12 +9,31 @@ import (
 	"github.com/scimd/scimd/schemas"
 )
 
-// serveDiscovery answers /Schemas and /ResourceTypes (RFC 7644 §4) from
-// the tenant's schema set, and one entry of them when id is set: the
-// schemas of the protocol, then the core schema and the extensions of
-// each resource type. The schemas of the protocol are named as RFC 7643
+// serveSchemas answers GET /Schemas (RFC 7644 §4): the schemas of the
+// protocol, then the core schema and the extensions of each resource type.
+func (h *Handler) serveSchemas(w http.ResponseWriter, _ *http.Request, c *call) error {
+	return discovery(w, c, "/Schemas", "")
+}
+
+// serveSchema answers GET /Schemas/{id}.
+func (h *Handler) serveSchema(w http.ResponseWriter, r *http.Request, c *call) error {
+	return discovery(w, c, "/Schemas", r.PathValue("id"))
+}
+
+// serveResourceTypes answers GET /ResourceTypes (RFC 7644 §4).
+func (h *Handler) serveResourceTypes(w http.ResponseWriter, _ *http.Request, c *call) error {
+	return discovery(w, c, "/ResourceTypes", "")
+}
+
+// serveResourceType answers GET /ResourceTypes/{id}.
+func (h *Handler) serveResourceType(w http.ResponseWriter, r *http.Request, c *call) error {
+	return discovery(w, c, "/ResourceTypes", r.PathValue("id"))
+}
+
+// discovery answers a discovery endpoint from the tenant's schema set: the
+// list, or its entry id. The schemas of the protocol are named as RFC 7643
 // §8.7.2 names them.
-func (h *Handler) serveDiscovery(w http.ResponseWriter, _ *http.Request, c *call, endpoint, id string) error {
+func discovery(w http.ResponseWriter, c *call, endpoint, id string) error {
 	var list []any
 	if endpoint == "/ResourceTypes" {
 		for _, rt := range c.scope.Set.ResourceTypes() {

@@ -12,7 +12,8 @@ import (
 // serveGet answers GET /Users/{id} and /Groups/{id}, with projection and
 // If-None-Match. A group's members are read only when the response
 // includes them, and streamed when it includes them all.
-func (h *Handler) serveGet(w http.ResponseWriter, r *http.Request, c *call, typ, id string) error {
+func (h *Handler) serveGet(w http.ResponseWriter, r *http.Request, c *call) error {
+	typ, id := c.typ, r.PathValue("id")
 	rt, err := c.scope.ResourceType(typ)
 	if err != nil {
 		return err

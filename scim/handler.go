@@ -88,6 +88,10 @@ type Handler struct {
 	walks   *walkCache
 	touched *touchLog    // when each credential's use was last recorded
 	limiter *rateLimiter // nil when requests are not rate limited
+	// mux is the mux Register mounted the routes on, and served the
+	// patterns of the routes, for the fallback's Allow header.
+	mux    *http.ServeMux
+	served map[string]bool
 }
 
 // NewHandler returns the SCIM handler, to be mounted at the server root: it
@@ -123,32 +127,6 @@ func NewHandler(cfg Config) (*Handler, error) {
 	return h, nil
 }
 
-// Register mounts the handler's routes on mux.
-func (h *Handler) Register(mux *http.ServeMux) {
-	mux.Handle("/tenants/{tenant}/scim/v2", h)
-	mux.Handle("/tenants/{tenant}/scim/v2/", h)
-}
-
-// ServeHTTP authenticates the request and dispatches it.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	c, err := h.begin(w, r)
-	if err != nil {
-		h.writeError(w, r, err)
-		return
-	}
-	if c.head {
-		// HEAD is GET without the body (RFC 9110 §9.3.2): served as GET,
-		// net/http drops the body and keeps the headers, Content-Length
-		// included. r is a copy: net/http still sees the HEAD.
-		r = r.Clone(r.Context())
-		r.Method = http.MethodGet
-	}
-	w.Header().Set("Content-Type", contentType)
-	if err := h.dispatch(w, r, c); err != nil {
-		h.writeError(w, r, err)
-	}
-}
-
 // baseURL is the absolute URL of a tenant's SCIM base as the client sees it.
 func baseURL(r *http.Request, tenant string) string {
 	scheme := "http"
@@ -159,90 +137,6 @@ func baseURL(r *http.Request, tenant string) string {
 		scheme = p
 	}
 	return scheme + "://" + r.Host + "/tenants/" + tenant + "/scim/v2"
-}
-
-// route is the part of the path after /scim/v2, without a trailing slash.
-func route(r *http.Request) string {
-	p := strings.TrimPrefix(r.URL.Path, "/tenants/"+r.PathValue("tenant")+"/scim/v2")
-	return strings.TrimSuffix(p, "/")
-}
-
-func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, c *call) error {
-	path := route(r)
-	switch path {
-	case "/ServiceProviderConfig":
-		if r.Method != http.MethodGet {
-			return methodNotAllowed(w, c, "GET")
-		}
-		return h.serveServiceProviderConfig(w, r, c)
-	case "/Schemas", "/ResourceTypes":
-		if r.Method != http.MethodGet {
-			return methodNotAllowed(w, c, "GET")
-		}
-		return h.serveDiscovery(w, r, c, path, "")
-	case "/Limits":
-		if r.Method != http.MethodGet {
-			return methodNotAllowed(w, c, "GET")
-		}
-		return h.serveLimits(w)
-	case "/Me":
-		return errorf(http.StatusNotImplemented, "", "/Me is not supported: scimd authenticates provisioning clients, not users")
-	case "/Bulk":
-		return errorf(http.StatusNotImplemented, "", "bulk operations are not supported (see /ServiceProviderConfig)")
-	case "", "/.search":
-		return h.serveRootList(w, r, c, path == "/.search")
-	}
-	if id, ok := strings.CutPrefix(path, "/Schemas/"); ok && r.Method == http.MethodGet {
-		return h.serveDiscovery(w, r, c, "/Schemas", id)
-	}
-	if id, ok := strings.CutPrefix(path, "/ResourceTypes/"); ok && r.Method == http.MethodGet {
-		return h.serveDiscovery(w, r, c, "/ResourceTypes", id)
-	}
-	if appRoute(path) {
-		return h.serveApps(w, r, c, path)
-	}
-	if done, err := h.serveAction(w, r, c, path); done {
-		return err
-	}
-	for _, rt := range c.scope.Set.ResourceTypes() {
-		typ := rt.Name
-		switch {
-		case path == rt.Endpoint && r.Method == http.MethodGet:
-			return h.serveList(w, r, c, typ, false)
-		case path == rt.Endpoint && r.Method == http.MethodPost:
-			return h.createResource(w, r, c, typ)
-		case path == rt.Endpoint+"/.search":
-			if r.Method != http.MethodPost {
-				return methodNotAllowed(w, c, "POST")
-			}
-			return h.serveList(w, r, c, typ, true)
-		}
-		id, ok := strings.CutPrefix(path, rt.Endpoint+"/")
-		if !ok || id == "" || strings.Contains(id, "/") {
-			continue
-		}
-		switch r.Method {
-		case http.MethodGet:
-			return h.serveGet(w, r, c, typ, id)
-		case http.MethodPut:
-			return h.replaceResource(w, r, c, typ, id)
-		case http.MethodPatch:
-			return h.patchResource(w, r, c, typ, id)
-		case http.MethodDelete:
-			return h.deleteResource(w, r, c, typ, id)
-		}
-	}
-	return errorf(http.StatusNotFound, "", "Specified endpoint does not exist.")
-}
-
-// methodNotAllowed answers 405 with an Allow header, which lists HEAD
-// wherever it lists GET.
-func methodNotAllowed(w http.ResponseWriter, c *call, allow string) error {
-	if strings.Contains(allow, http.MethodGet) && !strings.Contains(allow, http.MethodHead) {
-		allow = strings.Replace(allow, http.MethodGet, http.MethodGet+", "+http.MethodHead, 1)
-	}
-	w.Header().Set("Allow", allow)
-	return errorf(http.StatusMethodNotAllowed, "", c.method+" is not allowed here; use "+allow)
 }
 
 // authenticate finds the tenant named in the path and the credential of

@@ -12,7 +12,7 @@ import (
 )
 
 // TestTenantIsolationSQLite checks tenant isolation on every SCIM route
-// (scim.RouteTemplates) and method, on SQLite.
+// (scim.Paths) and method, on SQLite.
 func TestTenantIsolationSQLite(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "scimd.db"), logger)
@@ -20,12 +20,12 @@ func TestTenantIsolationSQLite(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	scimtest.RunHTTPIsolationTests(t, newTargets(t, s, logger), scim.RouteTemplates())
+	scimtest.RunHTTPIsolationTests(t, newTargets(t, s, logger), scim.Paths())
 }
 
 // TestTenantIsolationMySQL is TestTenantIsolationSQLite on MySQL.
 func TestTenantIsolationMySQL(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	s := mysqltest.StoreFactory(t)(t)
-	scimtest.RunHTTPIsolationTests(t, newTargets(t, s, logger), scim.RouteTemplates())
+	scimtest.RunHTTPIsolationTests(t, newTargets(t, s, logger), scim.Paths())
 }

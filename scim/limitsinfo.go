@@ -10,7 +10,7 @@ const limitsURN = "urn:scimd:api:messages:2.0:Limits"
 // the error it gets above it described in docs/configuration.md. The count
 // cap is also /ServiceProviderConfig's filter.maxResults; the limit of
 // multi-valued attributes is the directory service's.
-func (h *Handler) serveLimits(w http.ResponseWriter) error {
+func (h *Handler) serveLimits(w http.ResponseWriter, _ *http.Request, _ *call) error {
 	b := map[string]any{
 		"schemas":            []string{limitsURN},
 		"maxBodyBytes":       h.cfg.MaxBodyBytes,

@@ -144,8 +144,19 @@ func (h *Handler) query(rt *schemas.ResourceType, p listParams) (storage.Query, 
 	return q, fp, nil
 }
 
-// serveList answers GET /Users, GET /Groups and POST .../.search.
-func (h *Handler) serveList(w http.ResponseWriter, r *http.Request, c *call, typ string, search bool) error {
+// serveList answers GET /Users and GET /Groups.
+func (h *Handler) serveList(w http.ResponseWriter, r *http.Request, c *call) error {
+	return h.list(w, r, c, false)
+}
+
+// serveSearch answers POST /Users/.search and POST /Groups/.search.
+func (h *Handler) serveSearch(w http.ResponseWriter, r *http.Request, c *call) error {
+	return h.list(w, r, c, true)
+}
+
+// list answers a list or search request of the route's resource type.
+func (h *Handler) list(w http.ResponseWriter, r *http.Request, c *call, search bool) error {
+	typ := c.typ
 	rt, err := c.scope.ResourceType(typ)
 	if err != nil {
 		return err
@@ -234,13 +245,19 @@ func (h *Handler) listParams(r *http.Request, c *call, search bool) (listParams,
 	return h.parseListQuery(r)
 }
 
-// serveRootList answers GET / and POST /.search over users and groups,
-// users first. A filter attribute that one type lacks matches nothing of
-// that type.
-func (h *Handler) serveRootList(w http.ResponseWriter, r *http.Request, c *call, search bool) error {
-	if (search && r.Method != http.MethodPost) || (!search && r.Method != http.MethodGet) {
-		return methodNotAllowed(w, c, map[bool]string{true: "POST", false: "GET"}[search])
-	}
+// serveRootList answers GET / over users and groups (rootList).
+func (h *Handler) serveRootList(w http.ResponseWriter, r *http.Request, c *call) error {
+	return h.rootList(w, r, c, false)
+}
+
+// serveRootSearch answers POST /.search over users and groups (rootList).
+func (h *Handler) serveRootSearch(w http.ResponseWriter, r *http.Request, c *call) error {
+	return h.rootList(w, r, c, true)
+}
+
+// rootList answers a list or search over users and groups, users first. A
+// filter attribute that one type lacks matches nothing of that type.
+func (h *Handler) rootList(w http.ResponseWriter, r *http.Request, c *call, search bool) error {
 	p, err := h.listParams(r, c, search)
 	if err == nil && p.cursor != nil {
 		err = errorf(http.StatusBadRequest, scimerrors.ScimTypeInvalidValue, "cursor pagination is offered per resource type: use /Users or /Groups")

@@ -11,8 +11,8 @@ import (
 	"github.com/scimd/scimd/storage"
 )
 
-// timeFormat renders meta timestamps: RFC 3339 in UTC, in seconds, the
-// form the schema library uses in the responses to POST and PUT.
+// timeFormat renders meta timestamps: RFC 3339 in UTC, in seconds, as
+// scimd has always shown them.
 const timeFormat = "2006-01-02T15:04:05Z07:00"
 
 // render is a stored resource as the client sees it: the document without

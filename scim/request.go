@@ -16,22 +16,20 @@ import (
 // A call is what scimd knows about a request once its tenant and
 // credential are established. Handlers receive it as an argument.
 type call struct {
+	typ string // the resource type of the route, or ""
 	// scope is the tenant, its schema set and the credential as the actor
 	// of the request's writes, for the directory service.
 	scope directory.Scope
 	base  string // absolute URL of the tenant's SCIM base, for locations
-	// method is the request's method as the client sent it: HEAD is
-	// served as GET.
-	method string
-	head   bool
 	// body is the request body, read and checked (readBody) for every
 	// method but GET, HEAD and DELETE; handlers decode it once.
 	body []byte
 }
 
 // begin authenticates a request, applies the rate limit, resolves the
-// tenant's schema set and reads the body.
-func (h *Handler) begin(w http.ResponseWriter, r *http.Request) (*call, error) {
+// tenant's schema set and reads the body, for a route of resource type
+// typ.
+func (h *Handler) begin(w http.ResponseWriter, r *http.Request, typ string) (*call, error) {
 	name := r.PathValue("tenant")
 	// The request log names the tenant of the path, authenticated or not,
 	// and the credential once authenticated.
@@ -51,7 +49,7 @@ func (h *Handler) begin(w http.ResponseWriter, r *http.Request) (*call, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &call{scope: sc, base: baseURL(r, name), method: r.Method, head: r.Method == http.MethodHead}
+	c := &call{typ: typ, scope: sc, base: baseURL(r, name)}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodDelete {
 		if c.body, err = h.readBody(w, r); err != nil {
 			return nil, err

@@ -10,45 +10,45 @@ import (
 // createResource answers POST /Users and POST /Groups: the body, decoded
 // once, goes to the directory service, which stores the resource; the
 // answer is the resource as stored, projected (RFC 7644 §3.3).
-func (h *Handler) createResource(w http.ResponseWriter, r *http.Request, c *call, typ string) error {
-	body, err := c.decodeWrite(typ, false)
+func (h *Handler) createResource(w http.ResponseWriter, r *http.Request, c *call) error {
+	body, err := c.decodeWrite(c.typ, false)
 	if err != nil {
 		return err
 	}
-	res, err := h.dir.Create(r.Context(), c.scope, typ, body, directory.WriteOptions{})
+	res, err := h.dir.Create(r.Context(), c.scope, c.typ, body, directory.WriteOptions{})
 	if err != nil {
 		return err
 	}
-	return h.writeResource(w, r, c, typ, res, http.StatusCreated)
+	return h.writeResource(w, r, c, res, http.StatusCreated)
 }
 
 // replaceResource answers PUT /Users/{id} and PUT /Groups/{id}.
-func (h *Handler) replaceResource(w http.ResponseWriter, r *http.Request, c *call, typ, id string) error {
+func (h *Handler) replaceResource(w http.ResponseWriter, r *http.Request, c *call) error {
 	pre, err := preconditionsOf(r)
 	if err != nil {
 		return err
 	}
-	body, err := c.decodeWrite(typ, false)
+	body, err := c.decodeWrite(c.typ, false)
 	if err != nil {
 		return err
 	}
-	res, err := h.dir.Replace(r.Context(), c.scope, typ, id, body, directory.WriteOptions{If: pre})
+	res, err := h.dir.Replace(r.Context(), c.scope, c.typ, r.PathValue("id"), body, directory.WriteOptions{If: pre})
 	if err != nil {
 		return err
 	}
-	return h.writeResource(w, r, c, typ, res, http.StatusOK)
+	return h.writeResource(w, r, c, res, http.StatusOK)
 }
 
 // patchResource answers PATCH /Users/{id} and PATCH /Groups/{id} with 204,
 // unless the request names attributes or excludedAttributes (Entra and
 // Microsoft's tests expect 204); then with 200 and the resource, projected
 // (RFC 7644 §3.5.2).
-func (h *Handler) patchResource(w http.ResponseWriter, r *http.Request, c *call, typ, id string) error {
+func (h *Handler) patchResource(w http.ResponseWriter, r *http.Request, c *call) error {
 	pre, err := preconditionsOf(r)
 	if err != nil {
 		return err
 	}
-	body, err := c.decodeWrite(typ, true)
+	body, err := c.decodeWrite(c.typ, true)
 	if err != nil {
 		return err
 	}
@@ -59,10 +59,11 @@ func (h *Handler) patchResource(w http.ResponseWriter, r *http.Request, c *call,
 	if err := h.checkPatchLimits(body); err != nil {
 		return err
 	}
-	req, err := h.dir.ParsePatch(c.scope, typ, body)
+	req, err := h.dir.ParsePatch(c.scope, c.typ, body)
 	if err != nil {
 		return err
 	}
+	id := r.PathValue("id")
 	res, err := h.dir.Patch(r.Context(), c.scope, id, req, directory.WriteOptions{If: pre})
 	if err != nil {
 		return err
@@ -74,23 +75,23 @@ func (h *Handler) patchResource(w http.ResponseWriter, r *http.Request, c *call,
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
-	rt, err := c.scope.ResourceType(typ)
+	rt, err := c.scope.ResourceType(c.typ)
 	if err != nil {
 		return err
 	}
-	if res, err = h.dir.Get(r.Context(), c.scope, typ, id, readOptions(rt, attributes, excluded)); err != nil {
+	if res, err = h.dir.Get(r.Context(), c.scope, c.typ, id, readOptions(rt, attributes, excluded)); err != nil {
 		return err
 	}
-	return h.writeResource(w, r, c, typ, res, http.StatusOK)
+	return h.writeResource(w, r, c, res, http.StatusOK)
 }
 
 // deleteResource answers DELETE /Users/{id} and DELETE /Groups/{id}.
-func (h *Handler) deleteResource(w http.ResponseWriter, r *http.Request, c *call, typ, id string) error {
+func (h *Handler) deleteResource(w http.ResponseWriter, r *http.Request, c *call) error {
 	pre, err := preconditionsOf(r)
 	if err != nil {
 		return err
 	}
-	if err := h.dir.Delete(r.Context(), c.scope, typ, id, directory.WriteOptions{If: pre}); err != nil {
+	if err := h.dir.Delete(r.Context(), c.scope, c.typ, r.PathValue("id"), directory.WriteOptions{If: pre}); err != nil {
 		return err
 	}
 	w.Header().Del("Content-Type")
@@ -101,8 +102,8 @@ func (h *Handler) deleteResource(w http.ResponseWriter, r *http.Request, c *call
 // writeResource answers a write with the resource as GET renders it for
 // the request's attributes and excludedAttributes (RFC 7644 §3.9), its
 // ETag and, for a new resource, its Location.
-func (h *Handler) writeResource(w http.ResponseWriter, r *http.Request, c *call, typ string, res storage.Resource, status int) error {
-	rt, err := c.scope.ResourceType(typ)
+func (h *Handler) writeResource(w http.ResponseWriter, r *http.Request, c *call, res storage.Resource, status int) error {
+	rt, err := c.scope.ResourceType(c.typ)
 	if err != nil {
 		return err
 	}

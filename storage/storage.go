@@ -131,7 +131,7 @@ type Store interface {
 	// UserApps returns a user's assignments ordered by app ID, or
 	// ErrNotFound when the user does not exist.
 	UserApps(ctx context.Context, tenant TenantID, userID string) ([]AppAssignment, error)
-	// TagKeys returns the tag keys (storage.UserTags) that the tenant's
+	// TagKeys returns the tag keys (storage.UserTagKeys) that the tenant's
 	// users carry, ordered by key, each with the number of users that
 	// carry it. It reads a per-tenant list that every user write keeps up
 	// to date in its transaction, never the users: a key leaves the list

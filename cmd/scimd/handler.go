@@ -71,20 +71,7 @@ func newHandler(store storage.Store, logger *slog.Logger, api scim.Config, admin
 		}
 		writeText(w, http.StatusOK, "ok")
 	})
-	return reqlog.Middleware(metrics.instrument(mux), logger, logRoute), nil
-}
-
-// logRoute is the route of a request in the request log: its metrics label
-// (routeLabel) where that names a route, else the path of the ServeMux
-// pattern that served it (the admin API's routes), else scim.RouteOther.
-func logRoute(r *http.Request) string {
-	if route := routeLabel(r.URL.Path); route != scim.RouteOther {
-		return route
-	}
-	if p := reqlog.Pattern(r); p != "" {
-		return p
-	}
-	return scim.RouteOther
+	return reqlog.Middleware(metrics.instrument(mux), logger, routeLabel), nil
 }
 
 // writeText writes a short plain-text response.

@@ -27,5 +27,5 @@ func TestBinaryTenantIsolation(t *testing.T) {
 	scimtest.RunHTTPIsolationTests(t, func(t *testing.T) scimtest.Target {
 		basePath, token := createTenantCLI(t, bin, db, fmt.Sprintf("iso%d", n.Add(1)))
 		return scimtest.Target{BaseURL: p.base + basePath, Token: token, Client: client}
-	}, scim.RouteTemplates())
+	}, scim.Paths())
 }

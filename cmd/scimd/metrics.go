@@ -6,13 +6,13 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/scimd/scimd/scim"
 	"github.com/scimd/scimd/storage"
 )
 
@@ -77,7 +77,7 @@ func metricsHandler(reg *prometheus.Registry, logger *slog.Logger) http.Handler 
 //	scimd_http_request_duration_seconds{route, method}
 //
 // Every label has a small fixed set of values, whatever clients send:
-// route is a template (routeLabel), method one of the methods of
+// route is a pattern's path (routeLabel), method one of the methods of
 // RFC 9110 and PATCH or "other", status a code scimd answers with.
 type httpMetrics struct {
 	requests *prometheus.CounterVec
@@ -109,10 +109,12 @@ func newHTTPMetrics(reg prometheus.Registerer) (*httpMetrics, error) {
 func (m *httpMetrics) instrument(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		route, method := routeLabel(r.URL.Path), methodLabel(r.Method)
+		method := methodLabel(r.Method)
 		sw := &statusWriter{ResponseWriter: w}
 		returned := false
 		defer func() {
+			// The mux set the pattern that served r on r itself.
+			route := routeLabel(r)
 			status := sw.status
 			if status == 0 {
 				// A handler that writes nothing answers 200; one that
@@ -130,11 +132,21 @@ func (m *httpMetrics) instrument(next http.Handler) http.Handler {
 	})
 }
 
-// routeLabel is the route template of a request path: the path itself for
-// scimd's own endpoints, else scim.RouteTemplate, which gives
-// scim.RouteOther for paths nothing serves.
-func routeLabel(path string) string {
-	switch path {
+// routeOther is the route label of every request no route served: a path
+// nothing serves, or one only a catch-all (a pattern ending in "/")
+// answers.
+const routeOther = "other"
+
+// routeLabel is the route a request was served by: the path of the
+// ServeMux pattern that matched it (r.Pattern, without its method and a
+// trailing "/{$}"), such as "/tenants/{tenant}/scim/v2/Users/{id}"; the
+// path itself for scimd's own endpoints, which the mux may answer without
+// a pattern (405); routeOther otherwise. It never holds a tenant name or
+// an id, and takes a small fixed set of values whatever clients send. The
+// mux sets the pattern on the request it serves: instrument must wrap the
+// mux, and a middleware in between must pass that same request on.
+func routeLabel(r *http.Request) string {
+	switch r.URL.Path {
 	case pathHealthz:
 		return pathHealthz
 	case pathReadyz:
@@ -142,7 +154,15 @@ func routeLabel(path string) string {
 	case pathMetrics:
 		return pathMetrics
 	}
-	return scim.RouteTemplate(path)
+	p := r.Pattern
+	if i := strings.IndexByte(p, ' '); i >= 0 {
+		p = p[i+1:] // the method
+	}
+	p = strings.TrimSuffix(p, "/{$}")
+	if p == "" || strings.HasSuffix(p, "/") {
+		return routeOther
+	}
+	return p
 }
 
 // methodOther is the method label of the methods methodLabel does not

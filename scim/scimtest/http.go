@@ -106,6 +106,7 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		{"InvalidUTF8", httpTestInvalidUTF8},
 		{"BodyMediaTypes", httpTestBodyMediaTypes},
 		{"Head", httpTestHead},
+		{"Routes", httpTestRoutes},
 		// scimd's own features.
 		{"NestedGroups", httpTestNestedGroups},
 		{"Apps", httpTestApps},

@@ -17,8 +17,8 @@ var isolationMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut,
 
 // RunHTTPIsolationTests checks tenant isolation on every route of a SCIM
 // server. routes are the server's route templates of the form
-// "/tenants/{tenant}/scim/v2/...", as scim.RouteTemplates returns them
-// (templates without that prefix, such as "other", are skipped): a new
+// "/tenants/{tenant}/scim/v2/...", as scim.Paths returns them
+// (templates without that prefix are skipped): a new
 // route is covered as soon as it is listed, and a route with a
 // placeholder the test does not know fails it. newTarget must return a
 // fresh, empty tenant on every call; both tenants must be served by one

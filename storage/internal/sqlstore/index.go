@@ -233,13 +233,11 @@ func hasScimdUser(rt *schemas.ResourceType) bool {
 // identities (unique in the tenant, for Lookup) and delegates' actors
 // (which must be users of the tenant).
 func (c *columns) scimdUser(doc map[string]any) error {
-	tags, err := storage.UserTags(doc)
+	keys, err := storage.UserTagKeys(doc)
 	if err != nil {
 		return err
 	}
-	for _, t := range tags {
-		c.tagKeys = append(c.tagKeys, t.Key)
-	}
+	c.tagKeys = keys
 	slices.Sort(c.tagKeys)
 	linked, err := storage.UserLinkedIdentities(doc)
 	if err != nil {
@@ -248,8 +246,8 @@ func (c *columns) scimdUser(doc map[string]any) error {
 	for _, v := range linked {
 		c.addUnique(linkedAttr, linkedName, v)
 	}
-	c.actors, err = storage.UserDelegates(doc)
-	return err
+	c.actors = storage.UserDelegates(doc)
+	return nil
 }
 
 // uniqueAttr reports whether unique_values holds an attribute's values:
