@@ -3,8 +3,6 @@ package directory
 import (
 	"strings"
 
-	"github.com/elimity-com/scim/schema"
-
 	"github.com/scimd/scimd/schemas"
 	"github.com/scimd/scimd/storage"
 )
@@ -71,7 +69,7 @@ func readDocument(rt *schemas.ResourceType, body any, implicitSchemas bool) (doc
 // validate validates a document with the schema library, as SCIM's POST
 // and PUT bodies are validated.
 func validate(rt *schemas.ResourceType, doc map[string]any) (map[string]any, error) {
-	attrs, serr := withExternalID(rt.Schema).Validate(doc)
+	attrs, serr := schemas.WithExternalID(rt.Schema).Validate(doc)
 	if serr != nil {
 		return nil, fromSCIM(serr)
 	}
@@ -90,25 +88,6 @@ func validate(rt *schemas.ResourceType, doc map[string]any) (map[string]any, err
 		attrs[e.Schema.ID] = ext
 	}
 	return attrs, nil
-}
-
-// withExternalID returns s with the common attribute externalId, as
-// resources are validated.
-func withExternalID(s schema.Schema) schema.Schema {
-	for _, a := range s.Attributes {
-		if strings.EqualFold(a.Name(), schema.CommonAttributeExternalID) {
-			return s
-		}
-	}
-	attrs := make([]schema.CoreAttribute, len(s.Attributes), len(s.Attributes)+1)
-	copy(attrs, s.Attributes)
-	s.Attributes = append(attrs, schema.SimpleCoreAttribute(schema.SimpleStringParams(schema.StringParams{
-		CaseExact:  true,
-		Mutability: schema.AttributeMutabilityReadWrite(),
-		Name:       schema.CommonAttributeExternalID,
-		Uniqueness: schema.AttributeUniquenessNone(),
-	})))
-	return s
 }
 
 // documentOf splits validated POST or PUT attributes into the stored

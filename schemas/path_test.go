@@ -18,26 +18,26 @@ func TestSplitPlain(t *testing.T) {
 		"URN:x:y:attr", "urn:x:y.z", "urn:x:y:a.b",
 	} {
 		want, err := filter.ParsePath([]byte(s))
-		got, ok := splitPlain(s)
+		got, ok := SplitPlainPath(s)
 		if err != nil {
 			if ok {
-				t.Errorf("splitPlain(%q) = %+v; the parser refuses it: %v", s, got, err)
+				t.Errorf("SplitPlainPath(%q) = %+v; the parser refuses it: %v", s, got, err)
 			}
 			continue
 		}
 		if !ok {
-			t.Errorf("splitPlain(%q) does not split it; the parser makes %+v of it", s, want)
+			t.Errorf("SplitPlainPath(%q) does not split it; the parser makes %+v of it", s, want)
 			continue
 		}
 		if !reflect.DeepEqual(got, want) {
-			t.Errorf("splitPlain(%q) = %s, the parser: %s", s, got, want)
+			t.Errorf("SplitPlainPath(%q) = %s, the parser: %s", s, got, want)
 		}
 	}
 	for _, s := range []string{
 		"", " userName", "userName ", "1abc", "a..b", "a.b.c", "urn:", "urn::x:a", "urn:x y:a", `emails[type eq "work"].value`, "name.", ".name",
 	} {
-		if p, ok := splitPlain(s); ok {
-			t.Errorf("splitPlain(%q) = %s, want it left to the parser", s, p)
+		if p, ok := SplitPlainPath(s); ok {
+			t.Errorf("SplitPlainPath(%q) = %s, want it left to the parser", s, p)
 		}
 	}
 }

@@ -139,7 +139,7 @@ func kindOf(rt string) uint8 {
 }
 
 // FuzzSplitPlain checks the hand-written split of plain path-less keys
-// against the filter grammar's parser: whatever splitPlain accepts, the
+// against the filter grammar's parser: whatever schemas.SplitPlainPath accepts, the
 // parser accepts with the same result.
 func FuzzSplitPlain(f *testing.F) {
 	for _, k := range []string{"userName", "name.givenName", "$ref", "members.$ref", "a-b_c",
@@ -148,16 +148,16 @@ func FuzzSplitPlain(f *testing.F) {
 		f.Add(k)
 	}
 	f.Fuzz(func(t *testing.T, key string) {
-		p, ok := splitPlain(key)
+		p, ok := schemas.SplitPlainPath(key)
 		if !ok {
 			return
 		}
 		q, err := filter.ParsePath([]byte(key))
 		if err != nil {
-			t.Fatalf("splitPlain accepted %q, the parser did not: %v", key, err)
+			t.Fatalf("schemas.SplitPlainPath accepted %q, the parser did not: %v", key, err)
 		}
 		if !reflect.DeepEqual(p, q) {
-			t.Fatalf("splitPlain(%q) = %#v, parser %#v", key, p, q)
+			t.Fatalf("schemas.SplitPlainPath(%q) = %#v, parser %#v", key, p, q)
 		}
 	})
 }

@@ -37,7 +37,7 @@ type Operation struct {
 // validation (MIT License), which scimd used before it parsed requests
 // itself.
 func Parse(rt *schemas.ResourceType, ops []any) ([]Operation, error) {
-	core, exts := withCommon(rt.Schema), make([]schema.Schema, 0, len(rt.Extensions))
+	core, exts := schemas.WithExternalID(rt.Schema), make([]schema.Schema, 0, len(rt.Extensions))
 	for _, e := range rt.Extensions {
 		exts = append(exts, e.Schema)
 	}
@@ -57,25 +57,6 @@ func Parse(rt *schemas.ResourceType, ops []any) ([]Operation, error) {
 		out = append(out, Operation{Op: v.op, Path: v.path, Value: value})
 	}
 	return out, nil
-}
-
-// withCommon returns s with the common attribute externalId, as resources
-// are validated.
-func withCommon(s schema.Schema) schema.Schema {
-	for _, a := range s.Attributes {
-		if strings.EqualFold(a.Name(), schema.CommonAttributeExternalID) {
-			return s
-		}
-	}
-	attrs := make([]schema.CoreAttribute, len(s.Attributes), len(s.Attributes)+1)
-	copy(attrs, s.Attributes)
-	s.Attributes = append(attrs, schema.SimpleCoreAttribute(schema.SimpleStringParams(schema.StringParams{
-		CaseExact:  true,
-		Mutability: schema.AttributeMutabilityReadWrite(),
-		Name:       schema.CommonAttributeExternalID,
-		Uniqueness: schema.AttributeUniquenessNone(),
-	})))
-	return s
 }
 
 // A validator checks one operation against the resource type's schemas.

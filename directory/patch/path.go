@@ -51,52 +51,10 @@ func (a *applier) parseKey(key string) (target, error) {
 // with a filter, and anything unusual, go to filter.ParsePath.
 func parsePath(key string) (filter.Path, error) {
 	key = strings.TrimSpace(key)
-	if p, ok := splitPlain(key); ok {
+	if p, ok := schemas.SplitPlainPath(key); ok {
 		return p, nil
 	}
 	return filter.ParsePath([]byte(filtertext.UpperHexEscapes(key)))
-}
-
-// splitPlain splits "[urn:…:]attr[.sub]" when every part is well formed.
-func splitPlain(key string) (filter.Path, bool) {
-	var p filter.Path
-	rest := key
-	if len(key) > 4 && strings.EqualFold(key[:4], "urn:") {
-		i := strings.LastIndexByte(key, ':')
-		uri := key[:i]
-		for _, seg := range strings.Split(uri, ":") {
-			if seg == "" || strings.Trim(seg, uriChars) != "" {
-				return filter.Path{}, false
-			}
-		}
-		p.AttributePath.URIPrefix, rest = &uri, key[i+1:]
-	}
-	name, sub, dotted := strings.Cut(rest, ".")
-	if !isAttrName(name) || (dotted && !isAttrName(sub)) {
-		return filter.Path{}, false
-	}
-	p.AttributePath.AttributeName = name
-	if dotted {
-		p.AttributePath.SubAttribute = &sub
-	}
-	return p, true
-}
-
-const (
-	uriChars  = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-"
-	nameChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"
-)
-
-// isAttrName reports whether s is an ATTRNAME of RFC 7644's filter grammar:
-// a letter and then letters, digits, "_" or "-"; or "$ref".
-func isAttrName(s string) bool {
-	if s == "$ref" {
-		return true
-	}
-	if s == "" || strings.IndexByte(nameChars[:52], s[0]) < 0 { // the first must be a letter
-		return false
-	}
-	return strings.Trim(s, nameChars) == ""
 }
 
 // parseKeyIn parses a key inside the object of a schema container. Keys of
