@@ -22,9 +22,6 @@ import (
 // RunStorageTests runs the storage contract suite. newStore is called once
 // per subtest and must return an empty store that lives until the end of the
 // subtest (register cleanup with t.Cleanup).
-//
-// In short mode (go test -short) the test that builds a group of 100,000
-// members is skipped; everything else runs.
 func RunStorageTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	runTests(t, newStore, []subTest{
 		{name: "UserCRUD", run: testUserCRUD},
@@ -59,8 +56,6 @@ func RunStorageTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{name: "NestedGroupsDepth", run: testNestedGroupsDepth},
 		{name: "NestedGroupsConcurrentCycle", run: testNestedGroupsConcurrentCycle},
 		{name: "Apps", run: testApps},
-		{name: "MembershipStatements", run: testMembershipStatements},
-		{name: "MembershipAtScale", run: testMembershipAtScale},
 		{name: "CustomAttributes", run: testCustomAttributes},
 		{name: "CustomSorting", run: testCustomSorting},
 		{name: "CustomSortPaging", run: testCustomSortPaging},

@@ -36,10 +36,18 @@ const (
 // sorting by userName, run through index lookups: the engine's EXPLAIN shows
 // no scan of a whole table, index or tenant. Counting the work the engine
 // reports for them, it also proves that those lookups cost the same in a
-// tenant ten times larger (see planTestExamined). newStore must return a
-// store that implements FullScans and Examined.
+// tenant ten times larger (see planTestExamined). MembershipStatements and
+// MembershipAtScale count the SQL statements of adding and removing a
+// member: as many for a group of 1,000 (100,000) members as for one of 10.
+// newStore must return a store that implements FullScans, Examined and
+// Statements.
+//
+// In short mode (go test -short) MembershipAtScale, which builds a group of
+// 100,000 members, is skipped.
 func RunPlanTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	t.Run("work of IdP lookups", func(t *testing.T) { planTestExamined(t, newStore) })
+	t.Run("MembershipStatements", func(t *testing.T) { testMembershipStatements(t, newStore(t)) })
+	t.Run("MembershipAtScale", func(t *testing.T) { testMembershipAtScale(t, newStore(t)) })
 	s := newStore(t)
 	p, ok := s.(planner)
 	if !ok {

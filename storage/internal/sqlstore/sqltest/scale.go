@@ -1,4 +1,4 @@
-package storagetest
+package sqltest
 
 import (
 	"fmt"
@@ -98,11 +98,11 @@ func checkMembershipCost(t *testing.T, s storage.Store, bigSize int) {
 	}
 
 	// The changes took effect.
-	p := listAll(t, s, tenant, &set.Group, storage.Query{Filter: mustParseFilter(t, `members.value eq "`+x+`"`)})
+	p := listAll(t, s, tenant, &set.Group, storage.Query{Filter: planFilter(t, `members.value eq "`+x+`"`)})
 	if got := sortedCopy(ids(p.Resources)); len(got) != 2 {
 		t.Errorf("groups with the added member: %v, want small and big", got)
 	}
-	p = listAll(t, s, tenant, &set.Group, storage.Query{Filter: mustParseFilter(t, `members.value eq "`+users[0]+`"`)})
+	p = listAll(t, s, tenant, &set.Group, storage.Query{Filter: planFilter(t, `members.value eq "`+users[0]+`"`)})
 	if got := ids(p.Resources); len(got) != 0 {
 		t.Errorf("groups with the removed member: %v, want none", got)
 	}
@@ -147,7 +147,7 @@ func checkMembershipCost(t *testing.T, s storage.Store, bigSize int) {
 	t.Logf("read a user's direct and indirect groups in %v", time.Since(start))
 
 	start = time.Now()
-	page := listAll(t, s, tenant, &set.User, storage.Query{Count: 100, Keyset: true, Filter: mustParseFilter(t, `groups.value eq "`+big.ID+`"`),
+	page := listAll(t, s, tenant, &set.User, storage.Query{Count: 100, Keyset: true, Filter: planFilter(t, `groups.value eq "`+big.ID+`"`),
 		GetOptions: storage.GetOptions{Groups: true}})
 	for _, r := range page.Resources {
 		if len(r.Groups) < 2 {
