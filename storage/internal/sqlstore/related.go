@@ -323,6 +323,11 @@ func (s *Store) readDirect(ctx context.Context, tenant storage.TenantID, ids []s
 				}
 			}
 		}
+		// An error that ended the rows early is rows.Err's, not Close's.
+		if err := rows.Err(); err != nil {
+			rows.Close()
+			return nil, nil, nil, err
+		}
 		if err := rows.Close(); err != nil {
 			return nil, nil, nil, err
 		}
