@@ -149,7 +149,13 @@ type Store interface {
 
 	// Authenticate finds, in one lookup, the tenant with the given name and
 	// its valid credential whose token has the given SHA-256 hash. It
-	// returns ErrNotFound when either does not exist.
+	// returns ErrNotFound when either does not exist. A store may answer
+	// from what it found in the last AuthCacheTTL: a credential revoked,
+	// a tenant deleted or a schema changed through another store (another
+	// instance on the same database) is seen within AuthCacheTTL, and at
+	// once through this store. The tenant's SchemaVersion may lag as much;
+	// a write checked against an older version fails with
+	// ErrSchemaChanged, and the store's next answer is fresh.
 	Authenticate(ctx context.Context, tenantName string, tokenHash []byte) (Tenant, Credential, error)
 
 	// TenantSchema returns the tenant's schema definition at a version
@@ -179,6 +185,11 @@ type Store interface {
 
 // A TenantID identifies a tenant. It is opaque and never changes.
 type TenantID string
+
+// AuthCacheTTL bounds how long Authenticate may answer from memory, and so
+// how long after a credential is revoked on one instance another instance
+// on the same database may still accept it.
+const AuthCacheTTL = time.Second
 
 // A Tenant is an isolated set of users, groups, schemas and credentials.
 type Tenant struct {

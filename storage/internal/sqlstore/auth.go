@@ -12,12 +12,27 @@ import (
 )
 
 // Authenticate finds a tenant by name (byte for byte) and its valid
-// credential by token hash, with one indexed join.
+// credential by token hash, with one indexed join, or in the store's cache
+// of the lookups of the last storage.AuthCacheTTL (see authCache).
 func (s *Store) Authenticate(ctx context.Context, tenantName string, tokenHash []byte) (storage.Tenant, storage.Credential, error) {
-	var t storage.Tenant
 	if len(tokenHash) != sha256.Size || !asciiID(tenantName) {
-		return t, storage.Credential{}, fmt.Errorf("credential: %w", storage.ErrNotFound)
+		return storage.Tenant{}, storage.Credential{}, fmt.Errorf("credential: %w", storage.ErrNotFound)
 	}
+	now := s.now()
+	t, c, gen, ok := s.auth.get(tenantName, tokenHash, now)
+	if ok {
+		return t, c, nil
+	}
+	t, c, err := s.authenticate(ctx, tenantName, tokenHash)
+	if err == nil {
+		s.auth.put(tenantName, tokenHash, t, c, now, gen)
+	}
+	return t, c, err
+}
+
+// authenticate is Authenticate's query.
+func (s *Store) authenticate(ctx context.Context, tenantName string, tokenHash []byte) (storage.Tenant, storage.Credential, error) {
+	var t storage.Tenant
 	cols := []string{"t.id", "t.name", "t.created", "t.schema_version"}
 	for _, c := range credentialColumns {
 		cols = append(cols, "c."+c)

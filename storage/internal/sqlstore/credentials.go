@@ -118,6 +118,7 @@ func (s *Store) RevokeCredential(ctx context.Context, tenant storage.TenantID, i
 		// Nothing changed: revoked already, or no such credential.
 		return s.credentialExists(ctx, tx, tenant, id)
 	})
+	s.auth.forget(tenant)
 	return s.mapErr("revoke credential", err)
 }
 

@@ -227,6 +227,7 @@ func (s *Store) checkSchemaVersion(ctx context.Context, tx *sql.Tx, tenant stora
 		return err
 	}
 	if cur != rt.SchemaVersion {
+		s.auth.forget(tenant) // the next request authenticates with the new version
 		return fmt.Errorf("%s checked against schema version %d, the tenant's is %d: %w", rt.Name, rt.SchemaVersion, cur, storage.ErrSchemaChanged)
 	}
 	return nil

@@ -62,6 +62,7 @@ func (s *Store) SetTenantSchema(ctx context.Context, tenant storage.TenantID, ex
 		return s.writeAudit(ctx, tx, tenant, auditRow{op: storage.AuditSetSchema, rtype: storage.AuditSchema, id: string(tenant),
 			changes: schemaChanges(cur, version, changes)})
 	})
+	s.auth.forget(tenant)
 	if err != nil {
 		return 0, s.mapErr("set tenant schema", err)
 	}

@@ -23,6 +23,7 @@ type Store struct {
 	now      func() time.Time
 	stmts    atomic.Int64
 	prepared stmtCache
+	auth     authCache
 	closers  []func() error
 }
 

@@ -102,5 +102,6 @@ func (s *Store) DeleteTenant(ctx context.Context, tenant storage.TenantID) error
 		}
 		return nil
 	})
+	s.auth.forget(tenant)
 	return s.mapErr("delete tenant", err)
 }
