@@ -25,6 +25,8 @@ func (h *Handler) serveGet(w http.ResponseWriter, r *http.Request, c *call) erro
 	if stream {
 		opts.Members = false
 	}
+	whole := attributes == "" && excluded == ""
+	opts.Raw = whole && rt.Name == schemas.UserType
 	res, err := h.dir.Get(r.Context(), c.scope, typ, id, opts)
 	if err != nil {
 		return err
@@ -36,6 +38,16 @@ func (h *Handler) serveGet(w http.ResponseWriter, r *http.Request, c *call) erro
 		return nil
 	}
 	w.Header().Set("Location", c.base+rt.Endpoint+"/"+res.ID)
+	if whole {
+		if b, ok := renderRaw(make([]byte, 0, 2*len(res.Doc)+512), c, rt, res); ok {
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write(b)
+			return nil
+		}
+	}
+	if res, err = decoded(res); err != nil {
+		return err
+	}
 	obj := parseProjection(rt, attributes, excluded).apply(render(c, rt, res))
 	if stream {
 		return h.streamMembers(w, r, c, res.ID, obj)

@@ -139,6 +139,7 @@ func (h *Handler) query(rt *schemas.ResourceType, p listParams) (storage.Query, 
 	}
 	q.StartIndex = max(p.startIndex, 1)
 	q.GetOptions = readOptions(rt, p.attributes, p.excluded)
+	q.Raw = rt.Name == schemas.UserType && p.attributes == "" && p.excluded == ""
 	// The fingerprint binds cursors and walk positions to one query.
 	fp := rt.Name + "\x00" + p.filter + "\x00" + strings.ToLower(p.sortBy) + "\x00" + strconv.FormatBool(q.Descending)
 	return q, fp, nil
@@ -192,18 +193,11 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, c *call, search b
 		}
 		resp["startIndex"] = q.StartIndex
 	}
-	proj := parseProjection(rt, p.attributes, p.excluded)
-	resources := make([]any, 0, len(page.Resources))
-	for _, res := range page.Resources {
-		resources = append(resources, proj.apply(render(c, rt, res)))
-	}
 	if page.Total >= 0 {
 		resp["totalResults"] = page.Total
 	}
-	resp["itemsPerPage"] = len(resources)
-	resp["Resources"] = resources
-	writeJSON(w, http.StatusOK, resp)
-	return nil
+	resp["itemsPerPage"] = len(page.Resources)
+	return writeResources(w, c, rt, parseProjection(rt, p.attributes, p.excluded), resp, page.Resources)
 }
 
 // indexPage serves startIndex/count. When an earlier page of the same

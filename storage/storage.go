@@ -225,6 +225,10 @@ type Resource struct {
 	// user. Extension attributes sit under their schema URN. externalId is
 	// kept here too.
 	Attributes map[string]any
+	// Doc is the stored JSON document, set instead of Attributes when the
+	// caller asked for it (GetOptions.Raw) and the store could: a reader
+	// that asks must handle both.
+	Doc []byte
 	// Members are a group's members. It is nil unless the caller asked for
 	// them (GetOptions.Members) or is writing a new group.
 	Members []Member
@@ -281,6 +285,10 @@ type GetOptions struct {
 	Members bool // load Resource.Members of groups
 	Groups  bool // load Resource.Groups of users
 	Apps    bool // load Resource.Apps of users
+	// Raw asks for a user's document as stored (Resource.Doc), not
+	// decoded: a door that serves it as is saves decoding it and encoding
+	// it again.
+	Raw bool
 }
 
 // UpdateOptions control Update.

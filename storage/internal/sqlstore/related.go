@@ -303,7 +303,7 @@ func (s *Store) readDirect(ctx context.Context, tenant storage.TenantID, ids []s
 			}
 			r, ok := found[cur.ID]
 			if !ok {
-				dec, err := decodeResource(cur, created, modified, doc)
+				dec, err := rawOrDecoded(cur, created, modified, doc, opts.Raw)
 				if err != nil {
 					rows.Close()
 					return nil, nil, nil, err

@@ -281,3 +281,23 @@ func hasUnique(t table, rt *schemas.ResourceType) bool {
 	})
 	return found
 }
+
+// rawOrDecoded is decodeResource, or when raw the resource with its stored
+// document in Doc, undecoded.
+func rawOrDecoded(r storage.Resource, created, modified string, doc []byte, raw bool) (storage.Resource, error) {
+	if !raw {
+		return decodeResource(r, created, modified, doc)
+	}
+	var err error
+	if r.Meta.Created, err = parseStoredTime(created); err != nil {
+		return r, err
+	}
+	if r.Meta.LastModified, err = parseStoredTime(modified); err != nil {
+		return r, err
+	}
+	if !json.Valid(doc) {
+		return r, corrupt("document of "+r.ID, errors.New("not JSON"))
+	}
+	r.Doc = doc
+	return r, nil
+}
