@@ -119,9 +119,42 @@ type rawRules struct {
 	needStatus bool
 }
 
-// rawRulesCache holds the rules by resource type: a tenant's schema set is
-// made once per version and shared, so its types are few and long-lived.
-var rawRulesCache sync.Map // *schemas.ResourceType → *rawRules
+// rawRulesCache holds the rules by resource type (rulesKey): a tenant's
+// schema set is made once per version and its copies share their
+// attribute lists, so the keys are few and long-lived. A key holds the
+// lists it names, which are never changed nor freed while it does.
+var rawRulesCache sync.Map // rulesKey → *rawRules
+
+// maxKeyedExtensions is the most extensions a rulesKey names; the rules of
+// a type with more are made at every call.
+const maxKeyedExtensions = 4
+
+// A rulesKey names a resource type by its name and the attribute lists of
+// its schema and extensions.
+type rulesKey struct {
+	name    string
+	core    *schema.CoreAttribute
+	extIDs  [maxKeyedExtensions]string
+	extAttr [maxKeyedExtensions]*schema.CoreAttribute
+}
+
+func rulesKeyOf(rt *schemas.ResourceType) (rulesKey, bool) {
+	k := rulesKey{name: rt.Name, core: firstAttr(rt.Schema.Attributes)}
+	if len(rt.Extensions) > maxKeyedExtensions {
+		return k, false
+	}
+	for i, e := range rt.Extensions {
+		k.extIDs[i], k.extAttr[i] = e.Schema.ID, firstAttr(e.Schema.Attributes)
+	}
+	return k, true
+}
+
+func firstAttr(l schema.Attributes) *schema.CoreAttribute {
+	if len(l) == 0 {
+		return nil
+	}
+	return &l[0]
+}
 
 // maxRawRules bounds rawRulesCache, which is emptied when it is full.
 const maxRawRules = 1024
@@ -132,7 +165,8 @@ var rawRulesCount struct {
 }
 
 func rulesOf(rt *schemas.ResourceType) *rawRules {
-	if r, ok := rawRulesCache.Load(rt); ok {
+	key, keyed := rulesKeyOf(rt)
+	if r, ok := rawRulesCache.Load(key); keyed && ok {
 		return r.(*rawRules)
 	}
 	r := &rawRules{core: map[string]rawRule{}, ext: map[string]map[string]rawRule{}}
@@ -152,6 +186,9 @@ func rulesOf(rt *schemas.ResourceType) *rawRules {
 			r.needStatus = true
 		}
 	}
+	if !keyed {
+		return r
+	}
 	rawRulesCount.Lock()
 	if rawRulesCount.n >= maxRawRules {
 		rawRulesCache.Clear()
@@ -159,7 +196,7 @@ func rulesOf(rt *schemas.ResourceType) *rawRules {
 	}
 	rawRulesCount.n++
 	rawRulesCount.Unlock()
-	rawRulesCache.Store(rt, r)
+	rawRulesCache.Store(key, r)
 	return r
 }
 

@@ -280,13 +280,12 @@ func (s *Store) readDirect(ctx context.Context, tenant storage.TenantID, ids []s
 		if len(chunk) == 1 {
 			owners = chunk[0]
 		}
-		b := directSelect(tenant, owners, opts)
 		var rows *sql.Rows
 		var err error
 		if len(chunk) == 1 {
-			rows, err = s.queryPrepared(ctx, b)
+			rows, err = s.queryPreparedText(ctx, directOneText(opts), string(tenant), chunk[0])
 		} else {
-			rows, err = s.query(ctx, s.read, b)
+			rows, err = s.query(ctx, s.read, directSelect(tenant, owners, opts))
 		}
 		if err != nil {
 			return nil, nil, nil, err

@@ -62,3 +62,14 @@ func (s *Store) queryPrepared(ctx context.Context, b sq.Sqlizer) (*sql.Rows, err
 	s.stmts.Add(1)
 	return st.QueryContext(ctx, args...)
 }
+
+// queryPreparedText runs a read-pool query of fixed text, made once with
+// squirrel, as a prepared statement.
+func (s *Store) queryPreparedText(ctx context.Context, text string, args ...any) (*sql.Rows, error) {
+	st, err := s.prepared.get(ctx, s.read, text)
+	if err != nil {
+		return nil, err
+	}
+	s.stmts.Add(1)
+	return st.QueryContext(ctx, args...)
+}
