@@ -14,12 +14,23 @@ import (
 )
 
 // A rawMember is a top-level member of a response written from the stored
-// document: its value as stored, or written by put.
+// document: its value as stored, or one of the members render adds.
 type rawMember struct {
 	key   string
 	value []byte
-	put   func(dst []byte) []byte
+	added addedMember
 }
+
+// addedMember names a member render adds to the document.
+type addedMember uint8
+
+const (
+	storedMember addedMember = iota
+	idMember
+	schemasMember
+	metaMember
+	groupsMember
+)
 
 // renderRaw appends to dst the JSON of render(c, rt, res) written from
 // the stored document (res.Doc) without decoding it: the same members,
@@ -35,19 +46,18 @@ func renderRaw(dst []byte, c *call, rt *schemas.ResourceType, res storage.Resour
 	if !ok {
 		return dst, false
 	}
-	members := make([]rawMember, 0, len(fields)+5)
+	if rt.Name == schemas.GroupType && len(res.Members) > 0 {
+		return dst, false
+	}
+	var buf [24]rawMember
+	members := buf[:0]
 	for _, f := range fields {
 		members = append(members, rawMember{key: f.Key, value: f.Value})
 	}
-	members = append(members,
-		rawMember{key: "id", put: func(b []byte) []byte { return rawjson.AppendString(b, res.ID) }},
-		rawMember{key: "schemas", put: func(b []byte) []byte { return appendSchemas(b, rt, fields) }},
-		rawMember{key: "meta", put: func(b []byte) []byte { return appendMeta(b, c, rt, res) }})
+	members = append(members, rawMember{key: "id", added: idMember}, rawMember{key: "schemas", added: schemasMember},
+		rawMember{key: "meta", added: metaMember})
 	if rt.Name == schemas.UserType && len(res.Groups) > 0 {
-		members = append(members, rawMember{key: "groups", put: func(b []byte) []byte { return appendGroups(b, c, res.Groups) }})
-	}
-	if rt.Name == schemas.GroupType && len(res.Members) > 0 {
-		return dst, false
+		members = append(members, rawMember{key: "groups", added: groupsMember})
 	}
 	slices.SortFunc(members, func(a, b rawMember) int { return strings.Compare(a.key, b.key) })
 	dst = append(dst, '{')
@@ -57,10 +67,17 @@ func renderRaw(dst []byte, c *call, rt *schemas.ResourceType, res storage.Resour
 		}
 		dst = rawjson.AppendString(dst, m.key)
 		dst = append(dst, ':')
-		if m.put != nil {
-			dst = m.put(dst)
-		} else {
+		switch m.added {
+		case storedMember:
 			dst = append(dst, m.value...)
+		case idMember:
+			dst = rawjson.AppendString(dst, res.ID)
+		case schemasMember:
+			dst = appendSchemas(dst, rt, fields)
+		case metaMember:
+			dst = appendMeta(dst, c, rt, &res)
+		case groupsMember:
+			dst = appendGroups(dst, c, res.Groups)
 		}
 	}
 	return append(dst, '}'), true
@@ -81,13 +98,18 @@ func appendSchemas(b []byte, rt *schemas.ResourceType, fields []rawjson.Field) [
 }
 
 // appendMeta writes meta as render makes it, its keys sorted.
-func appendMeta(b []byte, c *call, rt *schemas.ResourceType, res storage.Resource) []byte {
+func appendMeta(b []byte, c *call, rt *schemas.ResourceType, res *storage.Resource) []byte {
 	b = append(b, `{"created":"`...)
 	b = res.Meta.Created.UTC().AppendFormat(b, timeFormat)
 	b = append(b, `","lastModified":"`...)
 	b = res.Meta.LastModified.UTC().AppendFormat(b, timeFormat)
 	b = append(b, `","location":`...)
-	b = rawjson.AppendString(b, c.base+rt.Endpoint+"/"+res.ID)
+	b = append(b, '"')
+	b = appendPlain(b, c.base)
+	b = appendPlain(b, rt.Endpoint)
+	b = append(b, '/')
+	b = appendPlain(b, res.ID)
+	b = append(b, '"')
 	b = append(b, `,"resourceType":`...)
 	b = rawjson.AppendString(b, rt.Name)
 	b = append(b, `,"version":`...)
@@ -103,8 +125,11 @@ func appendGroups(b []byte, c *call, groups []storage.GroupRef) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, `{"$ref":`...)
-		b = rawjson.AppendString(b, c.base+"/Groups/"+g.Value)
+		b = append(b, `{"$ref":"`...)
+		b = appendPlain(b, c.base)
+		b = append(b, "/Groups/"...)
+		b = appendPlain(b, g.Value)
+		b = append(b, '"')
 		b = append(b, `,"display":`...)
 		b = rawjson.AppendString(b, g.Display)
 		b = append(b, `,"type":`...)
@@ -168,4 +193,13 @@ func writeResources(w http.ResponseWriter, c *call, rt *schemas.ResourceType, pr
 	w.WriteHeader(http.StatusOK)
 	_, err = w.Write(b)
 	return err
+}
+
+// appendPlain appends the inside of s as a JSON string (AppendString
+// without its quotes), for a string made of parts.
+func appendPlain(b []byte, s string) []byte {
+	n := len(b)
+	b = rawjson.AppendString(b, s)
+	copy(b[n:], b[n+1:len(b)-1])
+	return b[:len(b)-2]
 }
