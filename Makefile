@@ -7,6 +7,9 @@ TESTFLAGS ?=
 # Extra flags for "make run", e.g. ARGS='--log-format json', or for
 # "make bench", e.g. ARGS=--full.
 ARGS ?=
+# The engines "make bench" runs: both (MySQL if it answers, then SQLite),
+# mysql or sqlite.
+ENGINE ?= both
 # The MySQL server "make test" uses when SCIMD_TEST_MYSQL_DSN is not set and
 # root with an empty password answers there. The tests create databases of
 # their own on it. For any other server, set SCIMD_TEST_MYSQL_DSN instead.
@@ -71,21 +74,51 @@ conformance: build ## Run Okta's and Microsoft's SCIM test suites (newman) again
 	fi; \
 	SCIMD_BIN=$(BIN) scripts/suites.sh
 
-# bench uses the MySQL server of "make test" when SCIMD_TEST_MYSQL_DSN names
-# one (CI sets it), else --db auto: root without a password on 127.0.0.1:3306
-# if it answers, else SQLite in a temporary directory. On MySQL it seeds a
-# fresh database and drops it at the end. docs/performance.md has a full run
-# and the command that reproduces it.
+# bench runs the quick mode on each engine of ENGINE in turn: MySQL (the
+# server of "make test": SCIMD_TEST_MYSQL_DSN when set, as CI sets it, else
+# root without a password on 127.0.0.1:3306 if it answers; with
+# ENGINE=both and no MySQL, the MySQL run is skipped), then SQLite in a
+# new file of a temporary directory, removed at the end. On MySQL the
+# benchmark seeds a fresh database and drops it at the end. Each run prints
+# its table and its targets ("Targets (quick mode, ENGINE, ...)"); the
+# target exits non-zero when a run had errors or could not run, never
+# because of speed. docs/performance.md has the full runs and the
+# commands that reproduce them.
 .PHONY: bench
-bench: ## Benchmark scimd, quick mode (MySQL on 127.0.0.1:3306 if it answers, else SQLite); ARGS=--full for 1M users.
+bench: ## Benchmark scimd, quick mode, on MySQL (if it answers) then SQLite; ENGINE=mysql|sqlite for one, ARGS=--full for 1M users.
+	@case '$(ENGINE)' in both|mysql|sqlite) ;; \
+		*) echo "make bench: ENGINE=$(ENGINE): want both, mysql or sqlite" >&2; exit 2;; esac
+	$(GO) build -o $(BIN) ./cmd/scimd
 	$(GO) build -o bin/scimd-bench ./cmd/scimd-bench
-	@if [ -n "$${SCIMD_TEST_MYSQL_DSN:-}" ]; then \
-		echo './bin/scimd-bench --quick --db "$$SCIMD_TEST_MYSQL_DSN" $(ARGS)'; \
-		./bin/scimd-bench --quick --db "$$SCIMD_TEST_MYSQL_DSN" $(ARGS); \
-	else \
-		echo './bin/scimd-bench --quick $(ARGS)'; \
-		./bin/scimd-bench --quick $(ARGS); \
-	fi
+	@status=0; \
+	if [ '$(ENGINE)' != sqlite ]; then \
+		dsn="$${SCIMD_TEST_MYSQL_DSN:-}"; \
+		if [ -z "$$dsn" ] && { mariadb --no-defaults -uroot -h127.0.0.1 -P3306 --protocol=tcp -e 'select 1' || \
+		     mysql --no-defaults -uroot -h127.0.0.1 -P3306 --protocol=tcp -e 'select 1'; } >/dev/null 2>&1; then \
+			dsn='$(TEST_MYSQL_DSN)'; \
+		fi; \
+		if [ -n "$$dsn" ]; then \
+			echo "./bin/scimd-bench --quick --db $$dsn --scimd $(BIN) $(ARGS)"; \
+			start=$$(date +%s); \
+			./bin/scimd-bench --quick --db "$$dsn" --scimd $(BIN) $(ARGS) || status=$$?; \
+			echo "make bench: mysql: exit status $$status, $$(( $$(date +%s) - start )) s"; \
+		elif [ '$(ENGINE)' = mysql ]; then \
+			echo "make bench: ENGINE=mysql, but SCIMD_TEST_MYSQL_DSN is unset and no MySQL answers on 127.0.0.1:3306" >&2; \
+			exit 2; \
+		else \
+			echo "make bench: no MySQL (SCIMD_TEST_MYSQL_DSN unset, nothing on 127.0.0.1:3306): MySQL skipped"; \
+		fi; \
+	fi; \
+	if [ '$(ENGINE)' != mysql ]; then \
+		dir=$$(mktemp -d "$${TMPDIR:-/tmp}/scimd-bench-sqlite.XXXXXX"); \
+		echo "./bin/scimd-bench --quick --db sqlite:$$dir/bench.db --scimd $(BIN) $(ARGS)"; \
+		start=$$(date +%s); sqlite_status=0; \
+		./bin/scimd-bench --quick --db "sqlite:$$dir/bench.db" --scimd $(BIN) $(ARGS) || sqlite_status=$$?; \
+		rm -rf "$$dir"; \
+		echo "make bench: sqlite: exit status $$sqlite_status, $$(( $$(date +%s) - start )) s"; \
+		[ "$$sqlite_status" -eq 0 ] || status=$$sqlite_status; \
+	fi; \
+	exit $$status
 
 .PHONY: lint
 lint: ## Run golangci-lint (pinned; the first run downloads and builds it).

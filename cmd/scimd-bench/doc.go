@@ -5,7 +5,7 @@
 // workloads over HTTP on 127.0.0.1 with closed-loop workers, and prints one
 // table: requests/s, the ratio to the floor, p50 and p99 latency, errors,
 // scimd CPU-seconds per 1,000 requests and scimd's peak RSS, then the
-// targets scimd is meant to meet, each as PASS or MISS.
+// targets scimd is meant to meet (targets.go), each as PASS, MISS or n/a.
 //
 // Usage:
 //

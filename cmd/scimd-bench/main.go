@@ -107,7 +107,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		c.serveArgs = append(c.serveArgs, v)
 		return nil
 	})
-	fs.Func("only", "run only these comma-separated workload groups (W1-4, W5, W6-7, W8-9, W10, W11), e.g. --only W1-4,W5 while profiling", func(v string) error {
+	fs.Func("only", "run only these comma-separated workload groups (W1-4, W5 (the list pages: W5a, W5b and W12), W6-7, W8-9, W10, W11), e.g. --only W1-4,W5 while profiling", func(v string) error {
 		for g := range strings.SplitSeq(v, ",") {
 			if !slices.Contains(workloadGroups, g) {
 				return fmt.Errorf("unknown workload group %q (want one of %s)", g, strings.Join(workloadGroups, ", "))
@@ -145,7 +145,8 @@ func main() {
 	}
 }
 
-// workloadGroups name the phases of a run, in order, for --only.
+// workloadGroups name the phases of a run, in order, for --only. W5 runs
+// the list pages: the walks W5a and W5b, and W12.
 var workloadGroups = []string{"W1-4", "W5", "W6-7", "W8-9", "W10", "W11"}
 
 // errWorkloadErrors is returned by run when a workload had errors.
@@ -195,7 +196,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	if t.kind == "mysql" {
 		dbPID = findProcess("mariadbd", "mysqld")
 	}
-	res := &results{}
+	res := &results{users: d.users, engine: t.kind, full: cfg.full, conc: cfg.conc}
 	floorRate, err := measureFloor(ctx, cfg, t, sd, d, dbPID, res, stderr)
 	if err != nil {
 		return err
@@ -261,7 +262,7 @@ func finish(stdout, stderr io.Writer, cfg config, t *target, d *dataset, sd seed
 			cfg.conc, cfg.duration, cfg.warmup),
 		"×floor is req/s over the floor's lookups/s; cpu-s/1k is scimd's user+system CPU-seconds per 1,000 HTTP requests (db: mariadbd's); peak RSS is scimd's VmHWM during the workload",
 	}
-	res.print(stdout, cfg.full, t.kind)
+	res.print(stdout)
 	_, _ = fmt.Fprintf(stderr, "bench: done in %s\n", time.Since(started).Round(time.Second))
 	if n := res.errors(); n > 0 {
 		return fmt.Errorf("%w: %d in all", errWorkloadErrors, n)

@@ -43,6 +43,9 @@ func (b *bench) timed(key, name string, conc int, fn func() stats) (row, stats) 
 	cpu0, cpuErr := cpuSeconds(pid)
 	db0, dbErr := cpuSeconds(b.dbPID)
 	self0, selfErr := cpuSeconds(os.Getpid())
+	if _, peak, err := memory(pid); err == nil {
+		b.res.runPeak = max(b.res.runPeak, peak) // what came before this workload
+	}
 	peakErr := resetPeak(pid)
 	st := fn()
 	cpu1, cpuErr1 := cpuSeconds(pid)
@@ -138,8 +141,10 @@ func (b *bench) reads(ctx context.Context) {
 	}))
 }
 
-// walks runs W5: every user by startIndex pages, then by cursor pages.
+// walks runs the list pages: W12, pages of 100 users on 16 clients, then
+// W5, every user by startIndex pages, then by cursor pages.
 func (b *bench) walks(ctx context.Context) {
+	b.page(ctx)
 	b.res.users = b.d.users
 	for _, cursor := range []bool{false, true} {
 		key, name := "W5a", "W5a walk all users, startIndex"
@@ -302,4 +307,31 @@ func (b *bench) entra(ctx context.Context) {
 	})
 	b.res.rows[len(b.res.rows)-1].note = fmt.Sprintf("total %s; %s memberships in PATCHes of %d",
 		roundDur(sr.stats.elapsed), formatCount(sr.memberships), memberBatch)
+}
+
+// adminPages is how many of the first pages W12 picks from.
+const adminPages = 10
+
+// page runs W12: the page of 100 users an administrator's list shows,
+// GET /Users?startIndex=…&count=100 with the page picked at random among
+// the first adminPages, as a console's list opens on its first page and
+// pages on from there. Each page must hold 100 users.
+func (b *bench) page(ctx context.Context) {
+	pages := min(adminPages, b.d.users/walkPage)
+	b.closed(ctx, "W12", "W12 GET /Users?count=100 (page of 100)", b.cfg.conc, true, func(ctx context.Context, w *worker) (time.Duration, error) {
+		path := fmt.Sprintf("/Users?startIndex=%d&count=%d", 1+w.rng.IntN(pages)*walkPage, walkPage)
+		lat, err := w.do(ctx, http.MethodGet, path, nil, http.StatusOK)
+		if err != nil {
+			return lat, err
+		}
+		var p listPage
+		if err := json.Unmarshal(w.buf.Bytes(), &p); err != nil {
+			return lat, fmt.Errorf("GET %s: %w", path, err)
+		}
+		if len(p.Resources) != walkPage {
+			return lat, fmt.Errorf("GET %s: %d users, want %d", path, len(p.Resources), walkPage)
+		}
+		return lat, nil
+	})
+	b.res.rows[len(b.res.rows)-1].note = fmt.Sprintf("startIndex of one of the first %d pages", pages)
 }
