@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// The targets of issue 15, "Performance, round two". They are stated for
+// The benchmark's targets. They are stated for
 // the full mode (1,000,000 users, 16 clients) on either engine; the quick
 // mode checks the same limits on 100,000 users, indicatively.
 const (
@@ -52,7 +52,7 @@ type check struct {
 // notRun is the check of a target whose workload did not run.
 func notRun(name string) check { return check{name: name, missing: true, figure: "did not run"} }
 
-// checks returns every target of the run, in the order of the issue: CPU
+// checks returns every target of the run, in the order docs/performance.md gives them: CPU
 // per request of scimd, then of MariaDB, then throughput, then memory and
 // the older targets that still hold.
 func (r *results) checks() []check {
