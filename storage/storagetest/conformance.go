@@ -76,6 +76,7 @@ func RunStorageTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{name: "AuditSecretsInside", run: testAuditSecretsInside},
 		{name: "NonASCIIIDs", run: testNonASCIIIDs},
 		{name: "IndexFollowsEdits", run: testIndexFollowsEdits},
+		{name: "WriteStatements", run: testWriteStatements},
 		{name: "IDsExact", run: testIDsExact},
 	})
 }

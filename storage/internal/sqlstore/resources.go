@@ -179,11 +179,20 @@ const valuesBatch = 200
 
 // insertValues writes index rows; owners[i] is the resource of rows[i].
 func (s *Store) insertValues(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, t table, owners []string, rows []valueRow) error {
+	return s.writeValueRows(ctx, tx, tenant, t, owners, rows, "")
+}
+
+// writeValueRows inserts index rows, valuesBatch to a statement that ends
+// with suffix; owners[i] is the resource of rows[i].
+func (s *Store) writeValueRows(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, t table, owners []string, rows []valueRow, suffix string) error {
 	for len(rows) > 0 {
 		n := min(len(rows), valuesBatch)
 		ins := sq.Insert(valuesTable).Columns("tenant_id", "rtype", "resource_id", "attr", "elem", "pos", "v_str", "v_num")
 		for i, r := range rows[:n] {
 			ins = ins.Values(string(tenant), t.rtype, owners[i], r.attr, r.elem, r.pos, r.str, r.num)
+		}
+		if suffix != "" {
+			ins = ins.Suffix(suffix)
 		}
 		if _, err := s.exec(ctx, tx, ins); err != nil {
 			if s.d.IsUniqueViolation(err) {

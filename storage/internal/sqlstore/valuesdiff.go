@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"maps"
 	"slices"
 
@@ -94,40 +95,99 @@ func (s *Store) writeValues(ctx context.Context, tx *sql.Tx, tenant storage.Tena
 	if err := res.Err(); err != nil {
 		return err
 	}
-	old, next := groupRows(stored), groupRows(rows)
-	gone := map[string][]int{} // elements to delete, by attribute
-	var insert []valueRow
-	for g, list := range next {
-		if prev, ok := old[g]; ok && sameRows(prev, list) {
-			continue
-		}
-		insert = append(insert, list...)
-		if _, ok := old[g]; ok {
-			gone[g.attr] = append(gone[g.attr], g.elem)
-		}
-	}
-	for g := range old {
-		if _, ok := next[g]; !ok {
-			gone[g.attr] = append(gone[g.attr], g.elem)
-		}
-	}
-	// One DELETE per attribute, on a range of the primary key: an OR of
-	// row keys made SQLite test every row of the resource against each.
-	for _, attr := range slices.Sorted(maps.Keys(gone)) {
-		elems := gone[attr]
-		slices.Sort(elems)
-		for len(elems) > 0 {
+	del, upsert := diffValues(stored, rows)
+	// One DELETE per list of elements, on ranges of the primary key (an
+	// OR of row keys made SQLite test every row of the resource against
+	// each): singular attributes, all element 0, go in one.
+	for _, d := range del {
+		for elems := d.elems; len(elems) > 0; {
 			n := min(len(elems), deleteElemsBatch)
-			del := sq.Delete(valuesTable).Where(own).Where(sq.Eq{"attr": attr, "elem": elems[:n]})
-			if _, err := s.exec(ctx, tx, del); err != nil {
+			stmt := sq.Delete(valuesTable).Where(own).Where(sq.Eq{"attr": d.attrs, "elem": elems[:n]})
+			if _, err := s.exec(ctx, tx, stmt); err != nil {
 				return err
 			}
 			elems = elems[n:]
 		}
 	}
-	owners := make([]string, len(insert))
+	return s.upsertValues(ctx, tx, tenant, t, id, upsert)
+}
+
+// An elemDelete deletes the index rows of the elements elems of each of
+// attrs.
+type elemDelete struct {
+	attrs []string
+	elems []int
+}
+
+// diffValues compares the stored index rows of a resource with its new
+// ones (next) and returns what makes the stored rows the new ones: the
+// elements to delete, grouped by their list of elements, and the rows to
+// write over the stored ones (an upsert on the primary key). An element
+// whose rows changed value in place is only upserted; one that lost
+// positions, or is gone, is deleted first.
+func diffValues(stored, next []valueRow) ([]elemDelete, []valueRow) {
+	old, now := groupRows(stored), groupRows(next)
+	gone := map[string][]int{} // elements to delete, by attribute
+	var upsert []valueRow
+	for g, list := range now {
+		prev, ok := old[g]
+		if ok && sameRows(prev, list) {
+			continue
+		}
+		upsert = append(upsert, list...)
+		if ok && !coversPositions(list, prev) {
+			gone[g.attr] = append(gone[g.attr], g.elem)
+		}
+	}
+	for g := range old {
+		if _, ok := now[g]; !ok {
+			gone[g.attr] = append(gone[g.attr], g.elem)
+		}
+	}
+	byElems := map[string]int{} // index in out of a list of elements
+	var out []elemDelete
+	for _, attr := range slices.Sorted(maps.Keys(gone)) {
+		elems := gone[attr]
+		slices.Sort(elems)
+		k := fmt.Sprint(elems)
+		if i, ok := byElems[k]; ok {
+			out[i].attrs = append(out[i].attrs, attr)
+			continue
+		}
+		byElems[k] = len(out)
+		out = append(out, elemDelete{attrs: []string{attr}, elems: elems})
+	}
+	return out, upsert
+}
+
+// coversPositions reports whether the rows of next, in position order,
+// hold every position of prev: an upsert of next then leaves no stored
+// row of prev behind.
+func coversPositions(next, prev []valueRow) bool {
+	for _, p := range prev {
+		if _, found := slices.BinarySearchFunc(next, p.pos, func(r valueRow, pos int) int { return r.pos - pos }); !found {
+			return false
+		}
+	}
+	return true
+}
+
+// upsertValues writes the index rows of resource id over the stored rows
+// of the same keys, inserting the others: one statement per valuesBatch
+// rows.
+func (s *Store) upsertValues(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, t table, id string, rows []valueRow) error {
+	owners := make([]string, len(rows))
 	for i := range owners {
 		owners[i] = id
 	}
-	return s.insertValues(ctx, tx, tenant, t, owners, insert)
+	return s.writeValueRows(ctx, tx, tenant, t, owners, rows, s.d.upsertValuesSuffix())
+}
+
+// upsertValuesSuffix ends an INSERT into attr_values that overwrites the
+// value of a row whose key exists.
+func (d Dialect) upsertValuesSuffix() string {
+	if d.Name == "mysql" {
+		return "ON DUPLICATE KEY UPDATE v_str = VALUES(v_str), v_num = VALUES(v_num)"
+	}
+	return "ON CONFLICT (tenant_id, rtype, resource_id, attr, elem, pos) DO UPDATE SET v_str = excluded.v_str, v_num = excluded.v_num"
 }
