@@ -78,7 +78,8 @@ func (s *Store) PageStatement(ctx context.Context, tenant storage.TenantID, rt *
 }
 
 // Examined runs the statements with which List(q) finds its matches, the
-// page query of every segment and the count of matches, on one read
+// page query of every segment (with users, as the statement that also reads
+// them and their direct groups) and the count of matches, on one read
 // connection, and returns the work the engine reports for them (see
 // Dialect.Examine). Tests compare it across tenants of different sizes: a
 // filter served by a selective index costs the same in both.
@@ -96,7 +97,13 @@ func (s *Store) Examined(ctx context.Context, tenant storage.TenantID, rt *schem
 		if i == 0 && !q.Keyset {
 			offset = max(q.StartIndex, 1) - 1
 		}
-		stmts = append(stmts, pageQuery(sg, nil, max(q.Count, 1), offset))
+		page := pageQuery(sg, nil, max(q.Count, 1), offset)
+		if p.idsFirst {
+			// List reads the users in the same statement.
+			stmts = append(stmts, pageUsersQuery(tenant, page, sg.ord, q.GetOptions))
+			continue
+		}
+		stmts = append(stmts, page)
 	}
 	conn, err := s.read.Conn(ctx)
 	if err != nil {

@@ -90,7 +90,7 @@ func (s *Store) List(ctx context.Context, tenant storage.TenantID, rt *schemas.R
 	}
 	wantTotal := !q.Keyset || q.Total || q.Count <= 0
 	if q.Count <= 0 {
-		err := s.queryRow(ctx, s.read, p.count, &page.Total)
+		err := s.countList(ctx, p.count, &page.Total)
 		return page, s.mapErr("count "+rt.Name, err)
 	}
 	var c *cursor
@@ -101,7 +101,11 @@ func (s *Store) List(ctx context.Context, tenant storage.TenantID, rt *schemas.R
 		}
 		c = &cur
 	}
-	rows, more, err := s.fetch(ctx, p, q, c)
+	var users *userRows
+	if p.idsFirst {
+		users = newUserRows(q.Count, q.GetOptions)
+	}
+	rows, more, err := s.fetch(ctx, tenant, p, q, c, users)
 	if err != nil {
 		return page, s.mapErr("list "+rt.Name, err)
 	}
@@ -123,12 +127,12 @@ func (s *Store) List(ctx context.Context, tenant storage.TenantID, rt *schemas.R
 		// identity provider's lookup): no need to count them again.
 		page.Total = len(page.Resources)
 	default:
-		if err := s.queryRow(ctx, s.read, p.count, &page.Total); err != nil {
+		if err := s.countList(ctx, p.count, &page.Total); err != nil {
 			return page, s.mapErr("count "+rt.Name, err)
 		}
 	}
 	if p.idsFirst {
-		if page.Resources, err = s.usersWithRelated(ctx, tenant, page.Resources, q.GetOptions); err != nil {
+		if page.Resources, err = s.pageUsers(ctx, tenant, page.Resources, users); err != nil {
 			return page, s.mapErr("list "+rt.Name, err)
 		}
 		return page, nil
@@ -150,7 +154,7 @@ type listRow struct {
 // rows follow the page. When the page fills at the end of a segment, more is
 // true if another segment follows, without reading it: that could walk the
 // tenant (see valuesSegments), and the next page finds out.
-func (s *Store) fetch(ctx context.Context, p listPlan, q storage.Query, c *cursor) (rows []listRow, more bool, err error) {
+func (s *Store) fetch(ctx context.Context, tenant storage.TenantID, p listPlan, q storage.Query, c *cursor, users *userRows) (rows []listRow, more bool, err error) {
 	want := max(q.Count, 1)
 	first, offset := 0, 0
 	if c != nil {
@@ -168,7 +172,7 @@ func (s *Store) fetch(ctx context.Context, p listPlan, q storage.Query, c *curso
 		if i == first {
 			after = c
 		}
-		got, err := s.readSegment(ctx, pageQuery(sg, after, limit, offset), sg.ord.expr != "", p.idsFirst)
+		got, err := s.readSegment(ctx, pageQuery(sg, after, limit, offset), sg, users, tenant)
 		if err != nil {
 			return nil, false, err
 		}
@@ -187,7 +191,7 @@ func (s *Store) fetch(ctx context.Context, p listPlan, q storage.Query, c *curso
 		case i < len(p.segs)-1:
 			// The page starts past this segment: skip its rows.
 			var n int
-			if err := s.queryRow(ctx, s.read, sg.count, &n); err != nil {
+			if err := s.countList(ctx, sg.count, &n); err != nil {
 				return nil, false, err
 			}
 			offset = max(offset-n, 0)
@@ -209,27 +213,41 @@ func (p listPlan) resume(c cursor) int {
 // pageQuery is the query of up to limit rows of sg: after the cursor c if
 // there is one, else after skipping offset rows.
 func pageQuery(sg segment, c *cursor, limit, offset int) sq.SelectBuilder {
-	b := sg.rows.OrderBy(sg.ord.orderBy()...).Limit(uint64(limit))
+	b := sg.rows.OrderBy(sg.ord.orderBy()...)
 	if c != nil {
 		b = b.Where(sg.ord.after(*c))
 	}
+	// Bound, not written in the text, so that every page of a query shape
+	// runs the same prepared statement.
 	if offset > 0 {
-		b = b.Offset(uint64(offset))
+		return b.Suffix("LIMIT ? OFFSET ?", limit, offset)
 	}
-	return b
+	return b.Suffix("LIMIT ?", limit)
 }
 
-// readSegment runs a page query; withValue says that its last column is the
-// sort value, idOnly that it reads ids, not resources.
-func (s *Store) readSegment(ctx context.Context, b sq.SelectBuilder, withValue, idOnly bool) ([]listRow, error) {
-	rows, err := s.query(ctx, s.read, b)
+// readSegment runs a page query of sg; withValue says that its last column
+// is the sort value. With users, b reads their IDs, and the users with their
+// direct groups are read in the same statement (pageUsersQuery) into users.
+func (s *Store) readSegment(ctx context.Context, b sq.SelectBuilder, sg segment, users *userRows, tenant storage.TenantID) ([]listRow, error) {
+	withValue := sg.ord.expr != ""
+	var out []listRow
+	if users != nil {
+		rows, err := s.queryList(ctx, pageUsersQuery(tenant, b, sg.ord, users.opts))
+		if err != nil {
+			return nil, err
+		}
+		err = users.scan(rows, withValue, func(id string, sortValue any) {
+			out = append(out, listRow{res: storage.Resource{ID: id}, sortValue: sortValue})
+		})
+		return out, err
+	}
+	rows, err := s.queryList(ctx, b)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []listRow
 	for rows.Next() {
-		r, err := scanListRow(rows, withValue, idOnly)
+		r, err := scanListRow(rows, withValue)
 		if err != nil {
 			return nil, err
 		}
@@ -241,34 +259,23 @@ func (s *Store) readSegment(ctx context.Context, b sq.SelectBuilder, withValue, 
 	return out, rows.Close()
 }
 
-// scanListRow scans a row of a page: the resource (only its id when
-// idOnly), then the sort value when withValue.
-func scanListRow(rows *sql.Rows, withValue, idOnly bool) (listRow, error) {
+// scanListRow scans a row of a page: the resource, then the sort value when
+// withValue.
+func scanListRow(rows *sql.Rows, withValue bool) (listRow, error) {
 	var r storage.Resource
 	var created, modified string
 	var doc []byte
 	var sortValue any
-	dest := []any{&r.ID}
-	if !idOnly {
-		dest = append(dest, &created, &modified, &r.Meta.Version, &doc)
-	}
+	dest := []any{&r.ID, &created, &modified, &r.Meta.Version, &doc}
 	if withValue {
 		dest = append(dest, &sortValue)
 	}
 	if err := rows.Scan(dest...); err != nil {
 		return listRow{}, err
 	}
-	if !idOnly {
-		var err error
-		if r, err = decodeResource(r, created, modified, doc); err != nil {
-			return listRow{}, err
-		}
+	var err error
+	if r, err = decodeResource(r, created, modified, doc); err != nil {
+		return listRow{}, err
 	}
-	switch v := sortValue.(type) {
-	case []byte:
-		sortValue = string(v)
-	case int64:
-		sortValue = float64(v)
-	}
-	return listRow{res: r, sortValue: sortValue}, nil
+	return listRow{res: r, sortValue: sortValueOf(sortValue)}, nil
 }

@@ -186,27 +186,6 @@ func (s *Store) loadUsersRelated(ctx context.Context, q querier, tenant storage.
 	return nil
 }
 
-// usersWithRelated reads the users of page (which hold only their ids) with
-// their groups and apps, as opts asks, in page's order. A user deleted
-// since the page's ids were read is left out.
-func (s *Store) usersWithRelated(ctx context.Context, tenant storage.TenantID, page []storage.Resource, opts storage.GetOptions) ([]storage.Resource, error) {
-	ids := make([]string, len(page))
-	for i, r := range page {
-		ids[i] = r.ID
-	}
-	found, err := s.readUsers(ctx, tenant, ids, opts)
-	if err != nil {
-		return nil, err
-	}
-	out := page[:0]
-	for _, id := range ids {
-		if r, ok := found[id]; ok {
-			out = append(out, *r)
-		}
-	}
-	return out, nil
-}
-
 // directSelect reads users with their direct groups, one row per
 // membership (or one with NULL group columns), and two flags: whether the
 // row's group is itself a member of a group, and whether the user has
@@ -215,8 +194,13 @@ func (s *Store) usersWithRelated(ctx context.Context, tenant storage.TenantID, p
 // only for the users whose groups are nested, and the apps only for the
 // users that have some.
 func directSelect(tenant storage.TenantID, owners any, opts storage.GetOptions) sq.SelectBuilder {
+	return directColumns(sq.Select().From(usersTable.from), opts).Where(tenantWhere(tenant)).Where(sq.Eq{"r.id": owners})
+}
+
+// directColumns adds to b, which reads users aliased r, the columns and
+// joins of directSelect.
+func directColumns(b sq.SelectBuilder, opts storage.GetOptions) sq.SelectBuilder {
 	cols := append([]string{}, resourceColumns...)
-	b := sq.Select().From(usersTable.from)
 	if opts.Groups {
 		cols = append(cols, "m.group_id", "g.display_name",
 			"CASE WHEN EXISTS (SELECT 1 FROM "+membersTable+" p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id) THEN 1 ELSE 0 END")
@@ -230,7 +214,7 @@ func directSelect(tenant storage.TenantID, owners any, opts storage.GetOptions) 
 	} else {
 		cols = append(cols, "0")
 	}
-	return b.Columns(cols...).Where(tenantWhere(tenant)).Where(sq.Eq{"r.id": owners})
+	return b.Columns(cols...)
 }
 
 // readUsers reads the users of ids with their groups (direct and indirect)
@@ -238,17 +222,36 @@ func directSelect(tenant storage.TenantID, owners any, opts storage.GetOptions) 
 // recursive walk for the users whose groups are nested and the apps of the
 // users that have some. A single id runs as a prepared statement.
 func (s *Store) readUsers(ctx context.Context, tenant storage.TenantID, ids []string, opts storage.GetOptions) (map[string]*storage.Resource, error) {
-	found, nested, withApps, err := s.readDirect(ctx, tenant, ids, opts)
-	if err != nil {
-		return nil, err
+	u := newUserRows(len(ids), opts)
+	for chunk := range chunks(ids) {
+		var rows *sql.Rows
+		var err error
+		if len(chunk) == 1 {
+			rows, err = s.queryPreparedText(ctx, directOneText(opts), string(tenant), chunk[0])
+		} else {
+			rows, err = s.query(ctx, s.read, directSelect(tenant, chunk, opts))
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := u.scan(rows, false, nil); err != nil {
+			return nil, err
+		}
 	}
-	for _, id := range nested {
+	return u.found, s.readNested(ctx, tenant, u)
+}
+
+// readNested completes the users of u: the groups of those whose groups
+// are nested, by the recursive walk, and the apps of those that have some.
+func (s *Store) readNested(ctx context.Context, tenant storage.TenantID, u *userRows) error {
+	found := u.found
+	for _, id := range u.nested {
 		found[id].Groups = found[id].Groups[:0] // the walk gives them all again, direct and indirect
 	}
 	for _, more := range []struct {
 		owners []string
 		opts   storage.GetOptions
-	}{{nested, storage.GetOptions{Groups: true}}, {withApps, storage.GetOptions{Apps: true}}} {
+	}{{u.nested, storage.GetOptions{Groups: true}}, {u.withApps, storage.GetOptions{Apps: true}}} {
 		for chunk := range chunks(more.owners) {
 			b, _ := relatedQuery(tenant, chunk, more.opts)
 			err := s.queryRelated(ctx, s.read, b, false, func(row relatedRow) error {
@@ -258,78 +261,76 @@ func (s *Store) readUsers(ctx context.Context, tenant storage.TenantID, ids []st
 				return nil
 			})
 			if err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
 	for _, r := range found {
 		slices.SortFunc(r.Groups, func(a, b storage.GroupRef) int { return strings.Compare(a.Value, b.Value) })
 	}
-	return found, nil
+	return nil
 }
 
-// readDirect reads the users of ids with their direct groups, as opts asks,
-// with directSelect. It returns the users by ID, then the IDs of those
-// whose groups are nested and of those that have apps.
-func (s *Store) readDirect(ctx context.Context, tenant storage.TenantID, ids []string, opts storage.GetOptions) (map[string]*storage.Resource, []string, []string, error) {
-	found := make(map[string]*storage.Resource, len(ids))
-	var nested, withApps []string // in the order met, each once
-	isNested := make(map[string]bool)
-	for chunk := range chunks(ids) {
-		var owners any = chunk
-		if len(chunk) == 1 {
-			owners = chunk[0]
+// userRows gathers the users that rows of directColumns read, by ID, with
+// the IDs of those whose groups are nested and of those that have apps.
+type userRows struct {
+	opts     storage.GetOptions
+	found    map[string]*storage.Resource
+	nested   []string // in the order met, each once
+	withApps []string
+	isNested map[string]bool
+}
+
+func newUserRows(n int, opts storage.GetOptions) *userRows {
+	return &userRows{opts: opts, found: make(map[string]*storage.Resource, n), isNested: make(map[string]bool)}
+}
+
+// scan reads rows of directColumns, followed by a sort value when
+// withValue, and closes them. first, when not nil, is called with each
+// user's ID and sort value the first time the user is met.
+func (u *userRows) scan(rows *sql.Rows, withValue bool, first func(id string, sortValue any)) error {
+	defer rows.Close()
+	for rows.Next() {
+		var cur storage.Resource
+		var created, modified string
+		var doc []byte
+		var groupID, display sql.NullString
+		var groupNested, hasApps int
+		var sortValue any
+		dest := []any{&cur.ID, &created, &modified, &cur.Meta.Version, &doc, &groupID, &display, &groupNested, &hasApps}
+		if withValue {
+			dest = append(dest, &sortValue)
 		}
-		var rows *sql.Rows
-		var err error
-		if len(chunk) == 1 {
-			rows, err = s.queryPreparedText(ctx, directOneText(opts), string(tenant), chunk[0])
-		} else {
-			rows, err = s.query(ctx, s.read, directSelect(tenant, owners, opts))
+		if err := rows.Scan(dest...); err != nil {
+			return err
 		}
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		for rows.Next() {
-			var cur storage.Resource
-			var created, modified string
-			var doc []byte
-			var groupID, display sql.NullString
-			var groupNested, hasApps int
-			if err := rows.Scan(&cur.ID, &created, &modified, &cur.Meta.Version, &doc, &groupID, &display, &groupNested, &hasApps); err != nil {
-				rows.Close()
-				return nil, nil, nil, err
+		r, ok := u.found[cur.ID]
+		if !ok {
+			dec, err := rawOrDecoded(cur, created, modified, doc, u.opts.Raw)
+			if err != nil {
+				return err
 			}
-			r, ok := found[cur.ID]
-			if !ok {
-				dec, err := rawOrDecoded(cur, created, modified, doc, opts.Raw)
-				if err != nil {
-					rows.Close()
-					return nil, nil, nil, err
-				}
-				initRelated(&dec, opts)
-				r = &dec
-				found[cur.ID] = r
-				if hasApps == 1 {
-					withApps = append(withApps, cur.ID)
-				}
+			initRelated(&dec, u.opts)
+			r = &dec
+			u.found[cur.ID] = r
+			if hasApps == 1 {
+				u.withApps = append(u.withApps, cur.ID)
 			}
-			if groupID.Valid {
-				r.Groups = append(r.Groups, storage.GroupRef{Value: groupID.String, Display: display.String, Type: storage.GroupDirect})
-				if groupNested == 1 && !isNested[cur.ID] {
-					isNested[cur.ID] = true
-					nested = append(nested, cur.ID)
-				}
+			if first != nil {
+				first(cur.ID, sortValueOf(sortValue))
 			}
 		}
-		// An error that ended the rows early is rows.Err's, not Close's.
-		if err := rows.Err(); err != nil {
-			rows.Close()
-			return nil, nil, nil, err
-		}
-		if err := rows.Close(); err != nil {
-			return nil, nil, nil, err
+		if groupID.Valid {
+			r.Groups = append(r.Groups, storage.GroupRef{Value: groupID.String, Display: display.String, Type: storage.GroupDirect})
+			if groupNested == 1 && !u.isNested[cur.ID] {
+				u.isNested[cur.ID] = true
+				u.nested = append(u.nested, cur.ID)
+			}
 		}
 	}
-	return found, nested, withApps, nil
+	// An error that ended the rows early is rows.Err's, not Close's.
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return rows.Close()
 }

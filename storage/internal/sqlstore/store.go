@@ -23,8 +23,11 @@ type Store struct {
 	now      func() time.Time
 	stmts    atomic.Int64
 	prepared stmtCache
-	auth     authCache
-	closers  []func() error
+	// listStmts holds the prepared statements of list queries (see
+	// listStmtCache).
+	listStmts listStmtCache
+	auth      authCache
+	closers   []func() error
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -43,6 +46,7 @@ type Config struct {
 // pools.
 func New(cfg Config) *Store {
 	s := &Store{read: cfg.Read, write: cfg.Write, d: cfg.Dialect, logger: cfg.Logger, now: time.Now}
+	s.listStmts.max = maxListStmts
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
@@ -68,7 +72,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the connection pools.
 func (s *Store) Close() error {
-	errs := []error{s.prepared.close()}
+	errs := []error{s.prepared.close(), s.listStmts.close()}
 	for _, c := range s.closers {
 		errs = append(errs, c())
 	}
