@@ -37,8 +37,8 @@ type seeded struct {
 
 // seed creates the two tenants with a credential each and writes the
 // dataset through store.CreateMany with parallel workers, then refreshes
-// the planner's statistics.
-func seed(ctx context.Context, store storage.Store, d *dataset, workers int, progress io.Writer) (seeded, error) {
+// the planner's statistics when analyze is set.
+func seed(ctx context.Context, store storage.Store, d *dataset, workers int, analyze bool, progress io.Writer) (seeded, error) {
 	start := time.Now()
 	var out seeded
 	tenant, token, err := newTenant(ctx, store, benchTenant)
@@ -60,14 +60,16 @@ func seed(ctx context.Context, store storage.Store, d *dataset, workers int, pro
 		return out, err
 	}
 
-	analyzer, ok := store.(interface {
-		Analyze(ctx context.Context) error
-	})
-	if !ok {
-		return out, fmt.Errorf("%T has no Analyze method", store)
-	}
-	if err := analyzer.Analyze(ctx); err != nil {
-		return out, err
+	if analyze {
+		analyzer, ok := store.(interface {
+			Analyze(ctx context.Context) error
+		})
+		if !ok {
+			return out, fmt.Errorf("%T has no Analyze method", store)
+		}
+		if err := analyzer.Analyze(ctx); err != nil {
+			return out, err
+		}
 	}
 	out.took = time.Since(start)
 	_, _ = fmt.Fprintf(progress, "seed: done in %s\n", out.took.Round(time.Second))
