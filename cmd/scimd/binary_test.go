@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/scimd/scimd/scim/scimtest"
+	"github.com/scimd/scimd/storage"
 )
 
 // TestBinaryHTTPConformance builds the scimd binary, starts it on SQLite,
@@ -91,6 +92,9 @@ func TestBinaryHTTPConformance(t *testing.T) {
 				t.Fatalf("token revoke: %v: %s", err, out)
 			}
 		}
-		return scimtest.Target{BaseURL: base + created.BasePath, Token: created.Token, Client: client, Revoke: revoke}
+		// The CLI revokes through its own store: the server sees it within
+		// its authentication cache's bound.
+		return scimtest.Target{BaseURL: base + created.BasePath, Token: created.Token, Client: client,
+			Revoke: revoke, RevokeBound: storage.AuthCacheTTL}
 	})
 }

@@ -32,9 +32,13 @@ type Target struct {
 	Token   string       // bearer token of the tenant
 	Client  *http.Client // nil means a client with a 30-second timeout (never http.DefaultClient)
 	// Revoke revokes Token's credential, as an operator would (through the
-	// store or the CLI); the suite then expects the very next request with
-	// it to be refused.
+	// store or the CLI); the suite then expects the next request with it,
+	// once RevokeBound has passed, to be refused.
 	Revoke func(t *testing.T)
+	// RevokeBound is how long the server may still accept a credential
+	// that Revoke revoked: zero when Revoke goes through the server's own
+	// store, storage.AuthCacheTTL when it goes through another process.
+	RevokeBound time.Duration
 }
 
 // RunHTTPTests replays what Entra ID and Okta send, plus RFC 7644 edge
