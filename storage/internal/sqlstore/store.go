@@ -23,6 +23,7 @@ type Store struct {
 	now      func() time.Time
 	stmts    atomic.Int64
 	prepared stmtCache
+	txStmts  txStmtCache
 	auth     authCache
 	closers  []func() error
 }
@@ -68,7 +69,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the connection pools.
 func (s *Store) Close() error {
-	errs := []error{s.prepared.close()}
+	errs := []error{s.prepared.close(), s.txStmts.close()}
 	for _, c := range s.closers {
 		errs = append(errs, c())
 	}
@@ -87,6 +88,9 @@ func (s *Store) exec(ctx context.Context, q querier, b sq.Sqlizer) (sql.Result, 
 		return nil, fmt.Errorf("build statement: %w", err)
 	}
 	s.stmts.Add(1)
+	if st := s.txStmt(ctx, q, text); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return q.ExecContext(ctx, text, args...)
 }
 
@@ -96,6 +100,9 @@ func (s *Store) query(ctx context.Context, q querier, b sq.Sqlizer) (*sql.Rows, 
 		return nil, fmt.Errorf("build query: %w", err)
 	}
 	s.stmts.Add(1)
+	if st := s.txStmt(ctx, q, text); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return q.QueryContext(ctx, text, args...)
 }
 
@@ -146,7 +153,11 @@ func (s *Store) runTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return err
 	}
 	s.stmts.Add(1)
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.txStmts.preparePending(ctx, s.write)
+	return nil
 }
 
 // mapErr turns a driver error into a storage sentinel where one applies and
