@@ -2,6 +2,7 @@ package schemas
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/elimity-com/scim/schema"
 )
@@ -15,10 +16,47 @@ func WithExternalID(s schema.Schema) schema.Schema {
 			return s
 		}
 	}
-	attrs := make([]schema.CoreAttribute, len(s.Attributes), len(s.Attributes)+1)
-	copy(attrs, s.Attributes)
-	s.Attributes = append(attrs, externalIDAttr)
+	s.Attributes = withExternalIDAttrs(s.Attributes)
 	return s
+}
+
+// extLists keeps the lists WithExternalID made, by the list they extend
+// (its first element's address and its length), so that the schemas built
+// once and used by every write are not copied on every write. A schema's
+// list is never changed in place once built (appending past its length
+// makes another list), and the key holds the list's array, so an address
+// is never reused for another list while it is kept. At most maxExtLists
+// are kept: schemas built per request only make the cache start over.
+var extLists struct {
+	mu    sync.Mutex
+	lists map[extKey][]schema.CoreAttribute // guarded by mu
+}
+
+type extKey struct {
+	first *schema.CoreAttribute
+	n     int
+}
+
+const maxExtLists = 64
+
+func withExternalIDAttrs(list []schema.CoreAttribute) []schema.CoreAttribute {
+	if len(list) == 0 {
+		return []schema.CoreAttribute{externalIDAttr}
+	}
+	k := extKey{&list[0], len(list)}
+	extLists.mu.Lock()
+	defer extLists.mu.Unlock()
+	if out, ok := extLists.lists[k]; ok {
+		return out[:len(out):len(out)]
+	}
+	out := make([]schema.CoreAttribute, len(list), len(list)+1)
+	copy(out, list)
+	out = append(out, externalIDAttr)
+	if extLists.lists == nil || len(extLists.lists) >= maxExtLists {
+		extLists.lists = make(map[extKey][]schema.CoreAttribute)
+	}
+	extLists.lists[k] = out
+	return out[:len(out):len(out)]
 }
 
 // externalIDAttr is the definition WithExternalID adds, built once: the

@@ -168,9 +168,10 @@ func (rt ResourceType) Walk(fn func(Attribute)) {
 			top := Attribute{SchemaURN: urn, Extension: ext, Def: a}
 			fn(top)
 			if a.HasSubAttributes() {
+				parent := new(schema.CoreAttribute) // one copy shared by the sub-attributes: callers only read it
+				*parent = a
 				for _, s := range a.SubAttributes() {
-					parent := a
-					fn(Attribute{SchemaURN: urn, Extension: ext, Def: s, Parent: &parent})
+					fn(Attribute{SchemaURN: urn, Extension: ext, Def: s, Parent: parent})
 				}
 			}
 		}

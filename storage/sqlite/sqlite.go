@@ -124,13 +124,14 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (storage.Store,
 }
 
 var dialect = sqlstore.Dialect{
-	Name:         "sqlite",
-	InsertIgnore: "OR IGNORE",
-	Match:        sqlstore.MatchInstr,
-	SortJoin:     "JOIN", // the planner weighs ORDER BY ... LIMIT when it orders joins
-	FullScans:    fullScans,
-	Examine:      examine,
-	Analyze:      []string{"ANALYZE"},
+	Name:          "sqlite",
+	PrepareWrites: true,
+	InsertIgnore:  "OR IGNORE",
+	Match:         sqlstore.MatchInstr,
+	SortJoin:      "JOIN", // the planner weighs ORDER BY ... LIMIT when it orders joins
+	FullScans:     fullScans,
+	Examine:       examine,
+	Analyze:       []string{"ANALYZE"},
 	IsUniqueViolation: func(err error) bool {
 		return code(err) == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code(err) == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 	},

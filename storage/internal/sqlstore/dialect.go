@@ -40,6 +40,11 @@ type Dialect struct {
 	// weighs no LIMIT when it orders joins), "JOIN" where the planner weighs
 	// the LIMIT itself (the default when empty).
 	SortJoin string
+	// PrepareWrites runs the statements of write transactions as prepared
+	// statements kept by their text (see txStmtCache): worth it where the
+	// engine runs in the process and parses each statement on the
+	// server's CPU (SQLite); not where a prepare is one more round trip.
+	PrepareWrites bool
 	// FullScans runs the engine's EXPLAIN of a query and returns the
 	// tables (by alias) it would read in full.
 	FullScans func(ctx context.Context, db *sql.DB, query string, args []any) ([]string, error)

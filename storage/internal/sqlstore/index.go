@@ -144,29 +144,33 @@ func (ix *indexer) emit(a schemas.Attribute, key string, v any, elem, pos int) {
 // walk indexes the values of the attributes of one schema (urn; ext for
 // an extension), found in values.
 func (ix *indexer) walk(urn string, ext bool, attrs schema.Attributes, values map[string]any) {
-	for _, def := range attrs {
+	for i := range attrs {
+		// A pointer into the schema's own list, not a copy: a copy whose
+		// address sub-attributes take (Parent) is a heap allocation of a
+		// large struct per attribute of the schema, on every write.
+		def := &attrs[i]
 		if !ext && columnAttr(ix.t, def.Name()) {
 			continue
 		}
 		v, ok := values[def.Name()]
-		if !ok || v == nil || !indexable(def) {
+		if !ok || v == nil || !indexable(*def) {
 			continue
 		}
-		a := schemas.Attribute{SchemaURN: urn, Extension: ext, Def: def}
+		a := schemas.Attribute{SchemaURN: urn, Extension: ext, Def: *def}
 		key := a.Key()
 		// The sort value of a multi-valued attribute (see
 		// sortKeyPrefix): sortKey is the key of the values it is
 		// chosen from, "" when nothing sorts the attribute.
 		var pick sortPick
 		sortKey := ""
-		if sortDef, ok := multiSortAttr(def); ok {
+		if sortDef, ok := multiSortAttr(*def); ok {
 			sortKey = key
 			if def.HasSubAttributes() {
-				sortKey = schemas.Attribute{SchemaURN: urn, Extension: ext, Def: sortDef, Parent: &def}.Key()
+				sortKey = schemas.Attribute{SchemaURN: urn, Extension: ext, Def: sortDef, Parent: def}.Key()
 			}
 		}
 		if !def.HasSubAttributes() {
-			for i, x := range elements(def, v) {
+			for i, x := range elements(*def, v) {
 				pos := 0
 				if def.MultiValued() {
 					pos = i
@@ -178,7 +182,7 @@ func (ix *indexer) walk(urn string, ext bool, attrs schema.Attributes, values ma
 				}
 			}
 		} else {
-			for i, el := range elements(def, v) {
+			for i, el := range elements(*def, v) {
 				m, ok := el.(map[string]any)
 				if !ok {
 					continue
@@ -189,7 +193,7 @@ func (ix *indexer) walk(urn string, ext bool, attrs schema.Attributes, values ma
 					if !ok || sv == nil || !indexable(sub) {
 						continue
 					}
-					sa := schemas.Attribute{SchemaURN: urn, Extension: ext, Def: sub, Parent: &def}
+					sa := schemas.Attribute{SchemaURN: urn, Extension: ext, Def: sub, Parent: def}
 					for j, x := range elements(sub, sv) {
 						ix.emit(sa, sa.Key(), x, i, j)
 					}

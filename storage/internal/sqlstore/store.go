@@ -26,6 +26,7 @@ type Store struct {
 	// listStmts holds the prepared statements of list queries (see
 	// listStmtCache).
 	listStmts listStmtCache
+	txStmts   txStmtCache
 	auth      authCache
 	closers   []func() error
 }
@@ -72,7 +73,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the connection pools.
 func (s *Store) Close() error {
-	errs := []error{s.prepared.close(), s.listStmts.close()}
+	errs := []error{s.prepared.close(), s.listStmts.close(), s.txStmts.close()}
 	for _, c := range s.closers {
 		errs = append(errs, c())
 	}
@@ -91,6 +92,9 @@ func (s *Store) exec(ctx context.Context, q querier, b sq.Sqlizer) (sql.Result, 
 		return nil, fmt.Errorf("build statement: %w", err)
 	}
 	s.stmts.Add(1)
+	if st := s.txStmt(ctx, q, text); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return q.ExecContext(ctx, text, args...)
 }
 
@@ -100,6 +104,9 @@ func (s *Store) query(ctx context.Context, q querier, b sq.Sqlizer) (*sql.Rows, 
 		return nil, fmt.Errorf("build query: %w", err)
 	}
 	s.stmts.Add(1)
+	if st := s.txStmt(ctx, q, text); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return q.QueryContext(ctx, text, args...)
 }
 
@@ -150,7 +157,11 @@ func (s *Store) runTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return err
 	}
 	s.stmts.Add(1)
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.txStmts.preparePending(ctx, s.write)
+	return nil
 }
 
 // mapErr turns a driver error into a storage sentinel where one applies and
