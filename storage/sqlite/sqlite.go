@@ -29,6 +29,19 @@ var migrations embed.FS
 // pragmas are set on every connection, and cache_size (see cacheKiB).
 // busy_timeout comes first so that switching to WAL waits for other
 // connections instead of failing.
+//
+// wal_autocheckpoint is 10,000 pages (40 MB of WAL) rather than SQLite's
+// 1,000: a write that changes scattered rows dirties many pages (deleting
+// a user in 50 groups writes about 160 WAL frames: its member rows, the
+// groups it leaves and their lastModified index, its index rows), so at
+// 1,000 pages the writer checkpointed every few writes, copying the same
+// hot pages (the groups table, the ends of the time-ordered indexes) back
+// to the database file each time, with an fsync. Quick benchmark (20,000
+// users, 16 clients, two loaded cores), scimd CPU per request from 1,000
+// to 10,000: W10 DELETE of a user in 50 groups 3.56/4.11 → 2.81/3.05 ms
+// and 100 → 158 deletes/s, W6 POST 1.88 → 1.66 ms, W7a PATCH 1.44 → 1.28,
+// W7b 2.77 → 2.20; reads unchanged within noise (W1 0.215 → 0.229, W3
+// 0.81 → 0.78). journal_size_limit still truncates the WAL file.
 var pragmas = []string{
 	"busy_timeout(10000)",
 	"journal_mode(WAL)",
@@ -36,6 +49,7 @@ var pragmas = []string{
 	"foreign_keys(ON)",
 	"temp_store(MEMORY)",
 	"journal_size_limit(200000000)",
+	"wal_autocheckpoint(10000)",
 }
 
 // The page cache of each connection, in KiB: cache_size(-N). The caches

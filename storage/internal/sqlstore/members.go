@@ -235,36 +235,12 @@ func (s *Store) editMembers(ctx context.Context, tx *sql.Tx, tenant storage.Tena
 	return nil, nil
 }
 
-// deleteMemberships removes a deleted resource from the groups it was in
-// (bumping their versions) and, for a group, its own member rows.
-//
-// Its read of the parent groups is a plain one, which MySQL answers from
-// the transaction's snapshot, taken at its first plain read: Delete runs
-// it after deleting the resource's row, so that the snapshot is taken
-// after any write that added the resource to a group under memberTypes'
-// share lock has committed. (A locking read here would see them too, but
-// its gap locks make racing member writes deadlock far more often.)
-func (s *Store) deleteMemberships(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, t table, id string) error {
-	// Read the parent groups first (an index lookup) and bump them by
-	// primary key: MariaDB runs UPDATE ... WHERE id IN (subquery) as a scan
-	// of the tenant's groups.
-	rows, err := s.query(ctx, tx, sq.Select("m.group_id").From(membersTable+" m").
-		Where(sq.Eq{"m.tenant_id": string(tenant), "m.member_id": id}))
-	if err != nil {
-		return err
-	}
-	var parents []string
-	for rows.Next() {
-		var g string
-		if err := rows.Scan(&g); err != nil {
-			rows.Close()
-			return err
-		}
-		parents = append(parents, g)
-	}
-	if err := rows.Close(); err != nil {
-		return err
-	}
+// deleteMemberships removes a deleted resource from parents, the groups
+// it was in (read by readDeleteRefs), bumping their versions, and, for a
+// group, its own member rows.
+func (s *Store) deleteMemberships(ctx context.Context, tx *sql.Tx, tenant storage.TenantID, t table, id string, parents []string) error {
+	// The parent groups are bumped by primary key: MariaDB runs UPDATE ...
+	// WHERE id IN (subquery) as a scan of the tenant's groups.
 	for chunk := range chunks(parents) {
 		bump := sq.Update(groupsTable.name).Set("version", sq.Expr("version + 1")).
 			Set("last_modified", formatTime(s.now())).

@@ -49,6 +49,7 @@ func RunPlanTests(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	t.Run("MembershipStatements", func(t *testing.T) { testMembershipStatements(t, newStore(t)) })
 	t.Run("MembershipAtScale", func(t *testing.T) { testMembershipAtScale(t, newStore(t)) })
 	t.Run("ListStatements", func(t *testing.T) { testListStatements(t, newStore(t)) })
+	t.Run("DeleteStatements", func(t *testing.T) { testDeleteStatements(t, newStore(t)) })
 	s := newStore(t)
 	p, ok := s.(planner)
 	if !ok {
