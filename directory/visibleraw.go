@@ -130,21 +130,24 @@ var rawRulesCache sync.Map // rulesKey → *rawRules
 const maxKeyedExtensions = 4
 
 // A rulesKey names a resource type by its name and the attribute lists of
-// its schema and extensions.
+// its schema and extensions: each by its first element and its length,
+// so that two lists sharing an array are told apart.
 type rulesKey struct {
 	name    string
 	core    *schema.CoreAttribute
+	coreLen int
 	extIDs  [maxKeyedExtensions]string
 	extAttr [maxKeyedExtensions]*schema.CoreAttribute
+	extLen  [maxKeyedExtensions]int
 }
 
 func rulesKeyOf(rt *schemas.ResourceType) (rulesKey, bool) {
-	k := rulesKey{name: rt.Name, core: firstAttr(rt.Schema.Attributes)}
+	k := rulesKey{name: rt.Name, core: firstAttr(rt.Schema.Attributes), coreLen: len(rt.Schema.Attributes)}
 	if len(rt.Extensions) > maxKeyedExtensions {
 		return k, false
 	}
 	for i, e := range rt.Extensions {
-		k.extIDs[i], k.extAttr[i] = e.Schema.ID, firstAttr(e.Schema.Attributes)
+		k.extIDs[i], k.extAttr[i], k.extLen[i] = e.Schema.ID, firstAttr(e.Schema.Attributes), len(e.Schema.Attributes)
 	}
 	return k, true
 }

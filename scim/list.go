@@ -267,6 +267,7 @@ func (h *Handler) rootList(w http.ResponseWriter, r *http.Request, c *call, sear
 		if err != nil {
 			return err
 		}
+		q.Raw = false // rendered below from decoded documents
 		counted := q
 		counted.Count = 0
 		page, err := h.dir.List(r.Context(), c.scope, rt.Name, counted)

@@ -88,6 +88,7 @@ func RunHTTPTests(t *testing.T, newTarget func(t *testing.T) Target) {
 		{"IndexPagination", httpTestIndexPagination},
 		{"CursorPagination", httpTestCursorPagination},
 		{"Search", httpTestSearch},
+		{"ListRepresentations", httpTestListRepresentations},
 		{"GroupRepresentations", httpTestGroupRepresentations},
 		{"WriteAnswers", httpTestWriteAnswers},
 		{"EmptyAttributes", httpTestEmptyAttributes},

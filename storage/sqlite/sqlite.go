@@ -140,6 +140,7 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (storage.Store,
 var dialect = sqlstore.Dialect{
 	Name:          "sqlite",
 	PrepareWrites: true,
+	PrepareLists:  true,
 	InsertIgnore:  "OR IGNORE",
 	Match:         sqlstore.MatchInstr,
 	SortJoin:      "JOIN", // the planner weighs ORDER BY ... LIMIT when it orders joins

@@ -45,6 +45,14 @@ type Dialect struct {
 	// engine runs in the process and parses each statement on the
 	// server's CPU (SQLite); not where a prepare is one more round trip.
 	PrepareWrites bool
+	// PrepareLists runs list queries as prepared statements kept by their
+	// text (see listStmtCache): worth it where the engine runs in the
+	// process and statements are private to it (SQLite). Not on MySQL,
+	// where a prepared statement lives on the server, per connection, and
+	// counts against max_prepared_stmt_count for every client of the
+	// server: up to 256 shapes on every pooled connection of every
+	// instance would exhaust it.
+	PrepareLists bool
 	// FullScans runs the engine's EXPLAIN of a query and returns the
 	// tables (by alias) it would read in full.
 	FullScans func(ctx context.Context, db *sql.DB, query string, args []any) ([]string, error)

@@ -115,12 +115,17 @@ func (c *listStmtCache) close() error {
 	return first
 }
 
-// queryList runs a list query on the read pool as a prepared statement of
-// the list statement cache.
+// queryList runs a list query on the read pool: as a prepared statement
+// of the list statement cache where the dialect prepares lists, as a
+// plain query otherwise.
 func (s *Store) queryList(ctx context.Context, b sq.Sqlizer) (*sql.Rows, error) {
 	text, args, err := b.ToSql()
 	if err != nil {
 		return nil, fmt.Errorf("build query: %w", err)
+	}
+	if !s.d.PrepareLists {
+		s.stmts.Add(1)
+		return s.read.QueryContext(ctx, text, args...)
 	}
 	st, release, err := s.listStmts.get(ctx, s.read, text)
 	if err != nil {
