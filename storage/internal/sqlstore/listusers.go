@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"slices"
 
 	sq "github.com/Masterminds/squirrel"
@@ -71,18 +70,5 @@ func (s *Store) pageUsers(ctx context.Context, tenant storage.TenantID, page []s
 // statement.
 func (s *Store) countList(ctx context.Context, b sq.Sqlizer, n *int) error {
 	rows, err := s.queryList(ctx, b)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		return sql.ErrNoRows
-	}
-	if err := rows.Scan(n); err != nil {
-		return err
-	}
-	return rows.Close()
+	return scanOne(rows, err, n)
 }

@@ -38,13 +38,20 @@ func (c *stmtCache) get(ctx context.Context, db *sql.DB, text string) (*sql.Stmt
 func (c *stmtCache) close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	err := closeStmts(c.stmts)
+	c.stmts = nil
+	return err
+}
+
+// closeStmts closes every statement of a cache and returns the first
+// error.
+func closeStmts(stmts map[string]*sql.Stmt) error {
 	var first error
-	for _, st := range c.stmts {
+	for _, st := range stmts {
 		if err := st.Close(); err != nil && first == nil {
 			first = err
 		}
 	}
-	c.stmts = nil
 	return first
 }
 

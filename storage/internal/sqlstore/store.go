@@ -114,6 +114,12 @@ func (s *Store) query(ctx context.Context, q querier, b sq.Sqlizer) (*sql.Rows, 
 // dest; it returns sql.ErrNoRows when there is none.
 func (s *Store) queryRow(ctx context.Context, q querier, b sq.Sqlizer, dest ...any) error {
 	rows, err := s.query(ctx, q, b)
+	return scanOne(rows, err, dest...)
+}
+
+// scanOne scans the first row of the result of a query, rows and err,
+// into dest and closes rows; it returns sql.ErrNoRows when there is none.
+func scanOne(rows *sql.Rows, err error, dest ...any) error {
 	if err != nil {
 		return err
 	}

@@ -98,12 +98,7 @@ func (c *txStmtCache) preparePending(ctx context.Context, db *sql.DB) {
 func (c *txStmtCache) close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var first error
-	for _, st := range c.stmts {
-		if err := st.Close(); err != nil && first == nil {
-			first = err
-		}
-	}
+	err := closeStmts(c.stmts)
 	c.stmts, c.pending, c.closed = nil, nil, true
-	return first
+	return err
 }

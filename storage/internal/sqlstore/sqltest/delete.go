@@ -21,10 +21,7 @@ const maxDeleteStatements = 9
 func testDeleteStatements(t *testing.T, s storage.Store) {
 	ctx := t.Context()
 	set := schemas.Default()
-	counter, ok := s.(statementCounter)
-	if !ok {
-		t.Fatalf("%T does not implement Statements() int64", s)
-	}
+	counter := mustCounter(t, s)
 	tenant := mustTenant(t, s, "acme")
 	users := createUsers(t, s, tenant, 4)
 	warm, lone, one, fifty := users[0], users[1], users[2], users[3]

@@ -15,10 +15,7 @@ import (
 func testListStatements(t *testing.T, s storage.Store) {
 	ctx := t.Context()
 	set := schemas.Default()
-	counter, ok := s.(statementCounter)
-	if !ok {
-		t.Fatalf("%T does not implement Statements() int64", s)
-	}
+	counter := mustCounter(t, s)
 	tenant := mustTenant(t, s, "list-statements")
 	var users []string
 	for _, name := range []string{"ada", "bob", "cy", "dee", "eve"} {

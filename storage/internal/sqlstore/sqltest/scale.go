@@ -31,10 +31,7 @@ func testMembershipAtScale(t *testing.T, s storage.Store) {
 func checkMembershipCost(t *testing.T, s storage.Store, bigSize int) {
 	ctx := t.Context()
 	set := schemas.Default()
-	counter, ok := s.(statementCounter)
-	if !ok {
-		t.Fatalf("%T does not implement Statements() int64", s)
-	}
+	counter := mustCounter(t, s)
 	tenant := mustTenant(t, s, "acme")
 
 	start := time.Now()

@@ -19,6 +19,16 @@ type statementCounter interface {
 	Statements() int64
 }
 
+// mustCounter returns s as a statementCounter, or stops the test.
+func mustCounter(t *testing.T, s storage.Store) statementCounter {
+	t.Helper()
+	counter, ok := s.(statementCounter)
+	if !ok {
+		t.Fatalf("%T does not implement Statements() int64", s)
+	}
+	return counter
+}
+
 func mustTenant(t *testing.T, s storage.Store, name string) storage.TenantID {
 	t.Helper()
 	tn, err := s.CreateTenant(t.Context(), name)
